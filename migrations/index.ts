@@ -1,0 +1,4 @@
+import { Foundation1764000000000 } from './1764000000000-Foundation';
+
+/** Every migration, in order. Listed explicitly so ts-node, jest and the built server load the same set. */
+export const MIGRATIONS = [Foundation1764000000000];

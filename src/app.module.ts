@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { AppConfigModule } from './infra/config/config.module';
+import { DatabaseModule } from './infra/database/database.module';
+import { LoggingModule } from './infra/logging/logging.module';
+import { RedisModule } from './infra/redis/redis.module';
+import { AccessModule } from './modules/access/access.module';
+import { AuditModule } from './modules/audit/audit.module';
+import { AuthModule } from './modules/auth/auth.module';
+import { HealthModule } from './modules/health/health.module';
+import { MembersModule } from './modules/members/members.module';
+import { OrgsModule } from './modules/orgs/orgs.module';
+import { RolesModule } from './modules/roles/roles.module';
+import { UnitsModule } from './modules/units/units.module';
+
+@Module({
+  imports: [
+    AppConfigModule,
+    LoggingModule,
+    DatabaseModule,
+    RedisModule,
+    AccessModule,
+    AuditModule,
+    AuthModule,
+    OrgsModule,
+    UnitsModule,
+    RolesModule,
+    MembersModule,
+    HealthModule,
+  ],
+})
+export class AppModule {}

@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ALL_PERMISSIONS, isPermission, Permission } from './permissions';
+import type { Viewer } from './viewer';
+
+interface ViewerRow {
+  id: string;
+  org_id: string;
+  email: string;
+  display_name: string;
+  status: string;
+  unit_id: string;
+  unit_path: string;
+  unit_depth: number;
+  role_id: string;
+  role_name: string;
+  builtin: Viewer['builtinRole'];
+  permissions: string[];
+  channel_account_ids: string[];
+  token_version: number;
+}
+
+const VIEWER_SQL = `
+  SELECT m.id, m.org_id, m.email, m.display_name, m.status, m.unit_id, u.path AS unit_path, u.depth AS unit_depth,
+         m.role_id, r.name AS role_name, r.builtin, r.permissions, m.channel_account_ids, m.token_version
+    FROM members m
+    JOIN units u ON u.org_id = m.org_id AND u.id = m.unit_id
+    JOIN roles r ON r.org_id = m.org_id AND r.id = m.role_id
+   WHERE m.org_id = $1 AND m.id = ANY($2::uuid[]) AND m.status = 'active'`;
+
+export function toViewer(row: ViewerRow): Viewer {
+  // Administrator always holds the whole catalog, including permissions added after it was stored.
+  const permissions = new Set<Permission>(
+    row.builtin === 'administrator' ? ALL_PERMISSIONS : row.permissions.filter(isPermission),
+  );
+  return {
+    memberId: row.id,
+    orgId: row.org_id,
+    email: row.email,
+    displayName: row.display_name,
+    unitId: row.unit_id,
+    unitPath: row.unit_path,
+    unitDepth: row.unit_depth,
+    roleId: row.role_id,
+    roleName: row.role_name,
+    builtinRole: row.builtin,
+    permissions,
+    channelAccountIds: row.channel_account_ids,
+    tokenVersion: row.token_version,
+  };
+}
+
+/** Loads active members as Viewers in one query, for requests and for socket fan-out alike. */
+@Injectable()
+export class ViewerRepository {
+  constructor(private readonly ds: DataSource) {}
+
+  async findActive(orgId: string, memberId: string): Promise<Viewer | null> {
+    const [viewer] = await this.findManyActive(orgId, [memberId]);
+    return viewer ?? null;
+  }
+
+  async findManyActive(orgId: string, memberIds: readonly string[]): Promise<Viewer[]> {
+    if (memberIds.length === 0) return [];
+    const rows: ViewerRow[] = await this.ds.query(VIEWER_SQL, [orgId, memberIds]);
+    return rows.map(toViewer);
+  }
+}

@@ -1,0 +1,138 @@
+import { ConflictException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import * as argon2 from 'argon2';
+import { DataSource, EntityManager } from 'typeorm';
+import { decodeCursor, Page, toPage } from '../../infra/http/pagination';
+import type { Viewer } from '../access/viewer';
+import { AuditService } from '../audit/audit.service';
+import { RoleRepository } from '../roles/role.repository';
+import { UnitRepository } from '../units/unit.repository';
+import { CreateMemberDto, ListMembersQueryDto, MemberView, UpdateMemberDto } from './member.dto';
+import { MemberEntity } from './member.entity';
+import { MemberRepository } from './member.repository';
+
+export const toMemberView = (m: MemberEntity): MemberView => ({
+  id: m.id,
+  email: m.email,
+  displayName: m.displayName,
+  unitId: m.unitId,
+  roleId: m.roleId,
+  status: m.status,
+  channelAccountIds: m.channelAccountIds,
+  createdAt: m.createdAt.toISOString(),
+});
+
+export const hashPassword = (password: string) => argon2.hash(password, { type: argon2.argon2id });
+
+@Injectable()
+export class MembersService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly members: MemberRepository,
+    private readonly units: UnitRepository,
+    private readonly roles: RoleRepository,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(viewer: Viewer, q: ListMembersQueryDto): Promise<Page<MemberView>> {
+    const limit = q.limit ?? 100;
+    const key = decodeCursor(q.cursor, 2);
+    const rows = await this.members.list(viewer.orgId, {
+      unitId: q.unitId,
+      roleId: q.roleId,
+      status: q.status,
+      after: key ? { createdAt: String(key[0]), id: String(key[1]) } : undefined,
+      limit,
+    });
+    return toPage(rows, limit, toMemberView, (r) => [r.createdKey, r.id]);
+  }
+
+  async get(viewer: Viewer, id: string): Promise<MemberView> {
+    const member = await this.members.findById(viewer.orgId, id);
+    if (!member) throw new NotFoundException('Member not found');
+    return toMemberView(member);
+  }
+
+  /** Used by signup (first admin) and by POST /members; validates references within the org. */
+  async createInTx(orgId: string, actorId: string | null, dto: CreateMemberDto, em: EntityManager): Promise<MemberEntity> {
+    await this.assertReferences(orgId, dto, em);
+    const member = await this.members
+      .create(
+        orgId,
+        {
+          email: dto.email,
+          displayName: dto.displayName,
+          passwordHash: await hashPassword(dto.password),
+          unitId: dto.unitId,
+          roleId: dto.roleId,
+          status: 'active',
+          channelAccountIds: dto.channelAccountIds ?? [],
+          tokenVersion: 0,
+        },
+        em,
+      )
+      .catch(rethrowDuplicateEmail);
+    await this.audit.record(em, orgId, { actorId, action: 'member.created', targetType: 'member', targetId: member.id, after: toMemberView(member) });
+    return member;
+  }
+
+  create(viewer: Viewer, dto: CreateMemberDto): Promise<MemberView> {
+    return this.ds.transaction(async (em) => toMemberView(await this.createInTx(viewer.orgId, viewer.memberId, dto, em)));
+  }
+
+  update(viewer: Viewer, id: string, dto: UpdateMemberDto): Promise<MemberView> {
+    return this.ds.transaction(async (em) => {
+      const admins = await this.members.lockActiveAdministrators(viewer.orgId, em);
+      const member = await this.members.lockById(viewer.orgId, id, em);
+      if (!member) throw new NotFoundException('Member not found');
+      await this.assertReferences(viewer.orgId, dto, em);
+      if (dto.roleId && dto.roleId !== member.roleId && admins.includes(member.id)) {
+        const target = await this.roles.findById(viewer.orgId, dto.roleId, em);
+        if (target?.builtin !== 'administrator' && admins.length <= 1) {
+          throw new ConflictException('The last active administrator cannot be demoted');
+        }
+      }
+      const before = toMemberView(member);
+      const changes: Partial<MemberEntity> = {};
+      if (dto.email !== undefined) changes.email = dto.email;
+      if (dto.displayName !== undefined) changes.displayName = dto.displayName;
+      if (dto.unitId !== undefined) changes.unitId = dto.unitId;
+      if (dto.roleId !== undefined) changes.roleId = dto.roleId;
+      if (dto.channelAccountIds !== undefined) changes.channelAccountIds = dto.channelAccountIds;
+      if (dto.password !== undefined) {
+        changes.passwordHash = await hashPassword(dto.password);
+        // A password reset by an admin signs the member out everywhere.
+        changes.tokenVersion = member.tokenVersion + 1;
+      }
+      if (Object.keys(changes).length > 0) await this.members.update(viewer.orgId, id, changes, em).catch(rethrowDuplicateEmail);
+      const after = toMemberView((await this.members.findById(viewer.orgId, id, em))!);
+      await this.audit.record(em, viewer.orgId, {
+        actorId: viewer.memberId,
+        action: 'member.updated',
+        targetType: 'member',
+        targetId: id,
+        before,
+        after: dto.password !== undefined ? { ...after, passwordChanged: true } : after,
+      });
+      return after;
+    });
+  }
+
+  private async assertReferences(orgId: string, dto: { unitId?: string; roleId?: string; channelAccountIds?: string[] }, em: EntityManager) {
+    if (dto.unitId && !(await this.units.findById(orgId, dto.unitId, em))) {
+      throw new UnprocessableEntityException('unitId does not name a unit of this organisation');
+    }
+    if (dto.roleId && !(await this.roles.findById(orgId, dto.roleId, em))) {
+      throw new UnprocessableEntityException('roleId does not name a role of this organisation');
+    }
+    if (dto.channelAccountIds?.length) {
+      const found = await this.members.existingChannelAccountIds(orgId, dto.channelAccountIds, em);
+      const unknown = dto.channelAccountIds.filter((c) => !found.has(c));
+      if (unknown.length) throw new UnprocessableEntityException(`channelAccountIds not in this organisation: ${unknown.join(', ')}`);
+    }
+  }
+}
+
+function rethrowDuplicateEmail(err: { code?: string }): never {
+  if (err.code === '23505') throw new ConflictException('A member with this email already exists');
+  throw err;
+}

@@ -1,0 +1,17 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { NotificationChannel } from '../access/permissions';
+
+export type BuiltinRole = 'administrator' | 'supervisor' | 'agent';
+
+@Entity('roles')
+export class RoleEntity {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column('uuid') orgId!: string;
+  @Column('text') name!: string;
+  @Column('text', { array: true }) permissions!: string[];
+  @Column('text', { nullable: true }) builtin!: BuiltinRole | null;
+  /** Channels chosen per notification event type; an absent type means the default (['web']). */
+  @Column('jsonb') notifications!: Record<string, NotificationChannel[]>;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
+  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt!: Date;
+}

@@ -1,0 +1,111 @@
+import { ConflictException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { ALL_PERMISSIONS, BUILTIN_ROLE_PERMISSIONS } from '../access/permissions';
+import type { Viewer } from '../access/viewer';
+import { AuditService } from '../audit/audit.service';
+import { CreateRoleDto, RoleView, UpdateRoleDto } from './role.dto';
+import { BuiltinRole, RoleEntity } from './role.entity';
+import { RoleRepository } from './role.repository';
+import { effectiveNotifications, validateNotifications } from './role-notifications';
+
+const BUILTIN_NAMES: Record<BuiltinRole, string> = { administrator: 'Administrator', supervisor: 'Supervisor', agent: 'Agent' };
+
+export function rolePermissions(role: Pick<RoleEntity, 'builtin' | 'permissions'>): string[] {
+  return role.builtin === 'administrator' ? [...ALL_PERMISSIONS] : [...role.permissions].sort();
+}
+
+export function toRoleView(role: RoleEntity): RoleView {
+  const permissions = rolePermissions(role);
+  return {
+    id: role.id,
+    name: role.name,
+    permissions,
+    builtin: role.builtin !== null,
+    builtinKey: role.builtin,
+    notifications: effectiveNotifications(new Set(permissions), role.notifications ?? {}),
+  };
+}
+
+@Injectable()
+export class RolesService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly roles: RoleRepository,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(viewer: Viewer): Promise<{ items: RoleView[] }> {
+    return { items: (await this.roles.listAll(viewer.orgId)).map(toRoleView) };
+  }
+
+  async get(viewer: Viewer, id: string): Promise<RoleView> {
+    const role = await this.roles.findById(viewer.orgId, id);
+    if (!role) throw new NotFoundException('Role not found');
+    return toRoleView(role);
+  }
+
+  /** Administrator, Supervisor and Agent, created with every org. */
+  async createBuiltins(orgId: string, em: EntityManager): Promise<Record<BuiltinRole, RoleEntity>> {
+    const out = {} as Record<BuiltinRole, RoleEntity>;
+    for (const key of Object.keys(BUILTIN_NAMES) as BuiltinRole[]) {
+      out[key] = await this.roles.create(
+        orgId,
+        { name: BUILTIN_NAMES[key], builtin: key, permissions: [...BUILTIN_ROLE_PERMISSIONS[key]], notifications: {} },
+        em,
+      );
+    }
+    return out;
+  }
+
+  create(viewer: Viewer, dto: CreateRoleDto): Promise<RoleView> {
+    return this.ds.transaction(async (em) => {
+      const permissions = [...new Set(dto.permissions)];
+      const notifications = validateNotifications(dto.notifications ?? {}, new Set(permissions));
+      const role = await this.roles
+        .create(viewer.orgId, { name: dto.name, permissions, builtin: null, notifications }, em)
+        .catch(rethrowDuplicateName);
+      const view = toRoleView(role);
+      await this.audit.record(em, viewer.orgId, { actorId: viewer.memberId, action: 'role.created', targetType: 'role', targetId: role.id, after: view });
+      return view;
+    });
+  }
+
+  update(viewer: Viewer, id: string, dto: UpdateRoleDto): Promise<RoleView> {
+    return this.ds.transaction(async (em) => {
+      const role = await this.roles.lockById(viewer.orgId, id, em);
+      if (!role) throw new NotFoundException('Role not found');
+      const before = toRoleView(role);
+      if (role.builtin === 'administrator') {
+        const renames = dto.name !== undefined && dto.name !== role.name;
+        const repermits = dto.permissions !== undefined && [...new Set(dto.permissions)].sort().join() !== before.permissions.join();
+        if (renames || repermits) throw new UnprocessableEntityException('The built-in Administrator role cannot be renamed or have its permissions changed');
+      }
+      const permissions = dto.permissions && role.builtin !== 'administrator' ? [...new Set(dto.permissions)] : role.permissions;
+      const stored = { ...role.notifications };
+      if (dto.notifications) Object.assign(stored, validateNotifications(dto.notifications, new Set(rolePermissions({ ...role, permissions }))));
+      await this.roles
+        .update(viewer.orgId, id, { name: dto.name ?? role.name, permissions, notifications: stored }, em)
+        .catch(rethrowDuplicateName);
+      const after = toRoleView((await this.roles.findById(viewer.orgId, id, em))!);
+      await this.audit.record(em, viewer.orgId, { actorId: viewer.memberId, action: 'role.updated', targetType: 'role', targetId: id, before, after });
+      return after;
+    });
+  }
+
+  remove(viewer: Viewer, id: string): Promise<void> {
+    return this.ds.transaction(async (em) => {
+      const role = await this.roles.lockById(viewer.orgId, id, em);
+      if (!role) throw new NotFoundException('Role not found');
+      if (role.builtin) throw new UnprocessableEntityException(`The built-in ${role.name} role cannot be deleted`);
+      const members = await this.roles.memberCount(viewer.orgId, id, em);
+      if (members > 0) throw new ConflictException(`Role is still held by ${members} member(s)`);
+      await this.roles.deleteById(viewer.orgId, id, em);
+      await this.audit.record(em, viewer.orgId, { actorId: viewer.memberId, action: 'role.deleted', targetType: 'role', targetId: id, before: toRoleView(role) });
+    });
+  }
+}
+
+function rethrowDuplicateName(err: { code?: string }): never {
+  if (err.code === '23505') throw new ConflictException('A role with this name already exists');
+  throw err;
+}

@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { OrgScopedRepository } from '../../infra/database/org-scoped.repository';
+import { UnitEntity } from './unit.entity';
+
+@Injectable()
+export class UnitRepository extends OrgScopedRepository<UnitEntity> {
+  constructor(ds: DataSource) {
+    super(ds, UnitEntity);
+  }
+
+  listAll(orgId: string): Promise<UnitEntity[]> {
+    return this.repo().find({ where: { orgId }, order: { depth: 'ASC', name: 'ASC' } });
+  }
+
+  findRoot(orgId: string, em?: EntityManager): Promise<UnitEntity | null> {
+    return this.repo(em).createQueryBuilder('u').where('u.org_id = :orgId AND u.parent_id IS NULL', { orgId }).getOne();
+  }
+
+  /** Deepest depth within the subtree rooted at `path` (the unit itself included). */
+  async maxDepthUnder(orgId: string, path: string, em?: EntityManager): Promise<number> {
+    const [row] = await (em ?? this.ds.manager).query(
+      `SELECT max(depth)::int AS d FROM units WHERE org_id = $1 AND path LIKE $2`,
+      [orgId, `${escapeLike(path)}%`],
+    );
+    return row?.d ?? 0;
+  }
+
+  async maxDepth(orgId: string, em?: EntityManager): Promise<number> {
+    const [row] = await (em ?? this.ds.manager).query(`SELECT max(depth)::int AS d FROM units WHERE org_id = $1`, [orgId]);
+    return row?.d ?? 0;
+  }
+
+  /** Re-roots a subtree: every path under `oldPath` now starts with `newPath`, depths shift alike. */
+  async moveSubtree(orgId: string, oldPath: string, newPath: string, depthDelta: number, em: EntityManager): Promise<void> {
+    await em.query(
+      `UPDATE units SET path = $3 || substr(path, length($2) + 1), depth = depth + $4, updated_at = now()
+        WHERE org_id = $1 AND path LIKE $5`,
+      [orgId, oldPath, newPath, depthDelta, `${escapeLike(oldPath)}%`],
+    );
+  }
+
+  /** What still hangs on a unit (children, members incl. deactivated), for the 409 on delete. */
+  async usage(orgId: string, unitId: string, em?: EntityManager): Promise<{ children: number; members: number }> {
+    const [row] = await (em ?? this.ds.manager).query(
+      `SELECT (SELECT count(*)::int FROM units WHERE org_id = $1 AND parent_id = $2) AS children,
+              (SELECT count(*)::int FROM members WHERE org_id = $1 AND unit_id = $2) AS members`,
+      [orgId, unitId],
+    );
+    return row;
+  }
+}
+
+export function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
