@@ -1,4 +1,5 @@
 import { Foundation1764000000000 } from './1764000000000-Foundation';
+import { Channels1764000100000 } from './1764000100000-Channels';
 
 /** Every migration, in order. Listed explicitly so ts-node, jest and the built server load the same set. */
-export const MIGRATIONS = [Foundation1764000000000];
+export const MIGRATIONS = [Foundation1764000000000, Channels1764000100000];

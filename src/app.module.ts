@@ -2,10 +2,14 @@ import { Module } from '@nestjs/common';
 import { AppConfigModule } from './infra/config/config.module';
 import { DatabaseModule } from './infra/database/database.module';
 import { LoggingModule } from './infra/logging/logging.module';
+import { CryptoModule } from './infra/crypto/crypto.module';
+import { QueueModule } from './infra/queue/queue.module';
 import { RedisModule } from './infra/redis/redis.module';
 import { AccessModule } from './modules/access/access.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
+import { ChannelsModule } from './modules/channels/channels.module';
+import { ConversationsModule } from './modules/conversations/conversations.module';
 import { HealthModule } from './modules/health/health.module';
 import { MembersModule } from './modules/members/members.module';
 import { OrgsModule } from './modules/orgs/orgs.module';
@@ -18,6 +22,8 @@ import { UnitsModule } from './modules/units/units.module';
     LoggingModule,
     DatabaseModule,
     RedisModule,
+    CryptoModule,
+    QueueModule,
     AccessModule,
     AuditModule,
     AuthModule,
@@ -25,6 +31,8 @@ import { UnitsModule } from './modules/units/units.module';
     UnitsModule,
     RolesModule,
     MembersModule,
+    ChannelsModule,
+    ConversationsModule,
     HealthModule,
   ],
 })

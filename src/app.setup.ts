@@ -1,6 +1,7 @@
 import { INestApplication, RequestMethod, ValidationPipe } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { raw } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { appConfig } from './infra/config/app.config';
@@ -12,6 +13,8 @@ export function configureApp(app: INestApplication): void {
   const express = app as NestExpressApplication;
   express.useLogger(app.get(Logger));
   express.set('trust proxy', 'loopback');
+  // Webhooks keep their raw bytes: signatures are computed over exactly what the provider sent.
+  express.use('/webhooks', raw({ type: () => true, limit: cfg.webhookBodyLimit }));
   express.useBodyParser('json', { limit: cfg.bodyLimit });
   express.useBodyParser('urlencoded', { limit: cfg.bodyLimit, extended: false });
   app.setGlobalPrefix('api/v1', {

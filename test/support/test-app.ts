@@ -1,7 +1,9 @@
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { randomBytes } from 'crypto';
+import Redis from 'ioredis';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
 import { createDatabaseFromTemplate, databaseUrl, dropDatabase } from './databases';
@@ -13,6 +15,8 @@ export interface TestApp {
   http(): ReturnType<typeof request>;
   /** A supertest agent that sends `Authorization: Bearer <token>`. */
   as(token: string): AuthedClient;
+  /** Direct SQL against this file's database, for assertions and setup shortcuts. */
+  query<T = any>(sql: string, params?: unknown[]): Promise<T[]>;
   close(): Promise<void>;
 }
 
@@ -68,9 +72,25 @@ export async function startTestApp(envOverrides: Record<string, string> = {}): P
       put: (p, b) => withAuth(request(server).put(p), token).send(b ?? {}),
       delete: (p) => withAuth(request(server).delete(p), token),
     }),
+    query: (sql, params) => app.get(DataSource).query(sql, params),
     close: async () => {
       await app.close();
       await dropDatabase(dbName);
+      await deleteRedisKeys(env.REDIS_URL, `${dbName}:*`);
     },
   };
+}
+
+async function deleteRedisKeys(url: string, pattern: string): Promise<void> {
+  const redis = new Redis(url);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
 }

@@ -99,6 +99,18 @@ export class EnvironmentVariables {
 
   @IsOptional() @IsString()
   BODY_LIMIT: string = '1mb';
+
+  /** Webhook bodies beyond this answer 413 (WhatsApp batches hold up to 1,000 updates). */
+  @IsOptional() @IsString()
+  WEBHOOK_BODY_LIMIT: string = '1mb';
+
+  /** Attempts per outbound delivery before it is recorded `failed`. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(50)
+  OUTBOUND_ATTEMPTS: number = 5;
+
+  /** First retry delay; doubles each attempt. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  OUTBOUND_BACKOFF_MS: number = 2000;
 }
 
 export interface AppConfig {
@@ -117,6 +129,8 @@ export interface AppConfig {
   logLevel: string;
   loginThrottle: { limit: number; ttlMs: number };
   bodyLimit: string;
+  webhookBodyLimit: string;
+  outbound: { attempts: number; backoffMs: number };
 }
 
 export class ConfigValidationError extends Error {}
@@ -153,6 +167,8 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     logLevel: vars.LOG_LEVEL,
     loginThrottle: { limit: vars.LOGIN_THROTTLE_LIMIT, ttlMs: vars.LOGIN_THROTTLE_TTL_SECONDS * 1000 },
     bodyLimit: vars.BODY_LIMIT,
+    webhookBodyLimit: vars.WEBHOOK_BODY_LIMIT,
+    outbound: { attempts: vars.OUTBOUND_ATTEMPTS, backoffMs: vars.OUTBOUND_BACKOFF_MS },
   };
 }
 

@@ -33,6 +33,30 @@ export function decodeCursor(cursor: string | undefined, arity: number): (string
   throw new BadRequestException('Invalid cursor');
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const PG_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?(?:Z|[+-]\d{2}(?::?\d{2}){0,2})?$/;
+
+/** A timestamp as PostgreSQL prints `timestamptz::text`, with real calendar values (so the database never rejects it). */
+function isTimestampKey(value: unknown): value is string {
+  const m = typeof value === 'string' ? PG_TIMESTAMP.exec(value) : null;
+  if (!m) return false;
+  const [y, mo, d, h, mi, s] = m.slice(1).map(Number);
+  const t = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d && h < 24 && mi < 60 && s < 60;
+}
+
+/**
+ * A keyset cursor over `(timestamp, uuid)`. A cursor that decodes but does not hold such a key
+ * was tampered with: 400, never a database error (500).
+ */
+export function decodeTimeIdCursor(cursor: string | undefined): { at: string; id: string } | null {
+  const key = decodeCursor(cursor, 2);
+  if (!key) return null;
+  const [at, id] = key;
+  if (!isTimestampKey(at) || typeof id !== 'string' || !UUID.test(id)) throw new BadRequestException('Invalid cursor');
+  return { at, id };
+}
+
 /** Given `limit + 1` rows, returns the page and the cursor of its last row when more remain. */
 export function toPage<R, T>(rows: R[], limit: number, map: (r: R) => T, key: (r: R) => (string | number | null)[]): Page<T> {
   const more = rows.length > limit;

@@ -51,6 +51,11 @@ export class AccessPolicy {
     return viewers.filter((v) => foldersOf(v, conversation).length > 0);
   }
 
+  /** SPEC §4: private content is readable only with conversation.private.view; everyone else gets it redacted. */
+  seesPrivateContent(viewer: Viewer): boolean {
+    return viewer.permissions.has(Permission.ConversationPrivateView);
+  }
+
   /** Binding links and similar unit-scoped actions: the viewer's own unit or below. */
   coversUnit(viewer: Viewer, unitPath: string): boolean {
     return inSubtree(unitPath, viewer.unitPath);

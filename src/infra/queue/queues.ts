@@ -1,0 +1,8 @@
+/** Every BullMQ queue. Job names are the job classes' names; payloads carry ids only. */
+export enum QueueName {
+  Outbound = 'outbound',
+}
+
+export interface OrgScopedJob {
+  orgId: string;
+}

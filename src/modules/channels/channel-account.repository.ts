@@ -1,0 +1,42 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { OrgScopedRepository } from '../../infra/database/org-scoped.repository';
+import { ChannelAccountEntity, ChannelType } from './channel-account.entity';
+
+export type ChannelAccountWithSecrets = ChannelAccountEntity & { secretEnc: string; accessTokenEnc: string; verifyTokenEnc: string | null };
+
+@Injectable()
+export class ChannelAccountRepository extends OrgScopedRepository<ChannelAccountEntity> {
+  constructor(ds: DataSource) {
+    super(ds, ChannelAccountEntity);
+  }
+
+  listAll(orgId: string): Promise<ChannelAccountEntity[]> {
+    return this.repo().find({ where: { orgId }, order: { createdAt: 'ASC' } });
+  }
+
+  findWithSecrets(orgId: string, id: string): Promise<ChannelAccountWithSecrets | null> {
+    return this.repo()
+      .createQueryBuilder('a')
+      .addSelect(['a.secretEnc', 'a.accessTokenEnc', 'a.verifyTokenEnc'])
+      .where('a.org_id = :orgId AND a.id = :id', { orgId, id })
+      .getOne() as Promise<ChannelAccountWithSecrets | null>;
+  }
+
+  /**
+   * Webhooks arrive with only the account id in their URL: this resolves the account (and
+   * so its org) before anything else is read; the signature check follows immediately.
+   */
+  findForWebhook(type: ChannelType, id: string): Promise<ChannelAccountWithSecrets | null> {
+    return this.repo()
+      .createQueryBuilder('a')
+      .addSelect(['a.secretEnc', 'a.accessTokenEnc', 'a.verifyTokenEnc'])
+      .where('a.type = :type AND a.id = :id', { type, id })
+      .getOne() as Promise<ChannelAccountWithSecrets | null>;
+  }
+
+  async customerCount(orgId: string, id: string): Promise<number> {
+    const [row] = await this.ds.query(`SELECT count(*)::int AS n FROM customers WHERE org_id = $1 AND channel_account_id = $2`, [orgId, id]);
+    return row.n;
+  }
+}

@@ -1,0 +1,104 @@
+import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import { DataSource } from 'typeorm';
+import { appConfig } from '../../infra/config/app.config';
+import { SecretsCipher } from '../../infra/crypto/secrets-cipher';
+import type { Viewer } from '../access/viewer';
+import { AuditService } from '../audit/audit.service';
+import { CreateChannelAccountDto, ChannelAccountView, UpdateChannelAccountDto } from './channel-account.dto';
+import { ChannelAccountEntity } from './channel-account.entity';
+import { ChannelAccountRepository } from './channel-account.repository';
+
+@Injectable()
+export class ChannelAccountsService {
+  constructor(
+    @Inject(appConfig.KEY) private readonly cfg: ConfigType<typeof appConfig>,
+    private readonly ds: DataSource,
+    private readonly accounts: ChannelAccountRepository,
+    private readonly cipher: SecretsCipher,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Secrets never leave: the view has no secret fields at all. */
+  view(a: ChannelAccountEntity): ChannelAccountView {
+    return {
+      id: a.id,
+      type: a.type,
+      name: a.name,
+      externalId: a.externalId,
+      webhookUrl: `${this.cfg.publicUrl}/webhooks/${a.type}/${a.id}`,
+      createdAt: a.createdAt.toISOString(),
+    };
+  }
+
+  async list(viewer: Viewer): Promise<{ items: ChannelAccountView[] }> {
+    return { items: (await this.accounts.listAll(viewer.orgId)).map((a) => this.view(a)) };
+  }
+
+  async get(viewer: Viewer, id: string): Promise<ChannelAccountView> {
+    const account = await this.accounts.findById(viewer.orgId, id);
+    if (!account) throw new NotFoundException('Channel account not found');
+    return this.view(account);
+  }
+
+  create(viewer: Viewer, dto: CreateChannelAccountDto): Promise<ChannelAccountView> {
+    return this.ds.transaction(async (em) => {
+      const account = await this.accounts
+        .create(
+          viewer.orgId,
+          {
+            type: dto.type,
+            name: dto.name,
+            externalId: dto.externalId,
+            secretEnc: this.cipher.encrypt(dto.secret),
+            accessTokenEnc: this.cipher.encrypt(dto.accessToken),
+            verifyTokenEnc: dto.verifyToken ? this.cipher.encrypt(dto.verifyToken) : null,
+          },
+          em,
+        )
+        .catch((e: { code?: string }) => {
+          if (e.code === '23505') throw new ConflictException(`A ${dto.type} account with externalId ${dto.externalId} is already connected`);
+          throw e;
+        });
+      const view = this.view(account);
+      await this.audit.record(em, viewer.orgId, { actorId: viewer.memberId, action: 'channel_account.created', targetType: 'channel_account', targetId: account.id, after: view });
+      return view;
+    });
+  }
+
+  update(viewer: Viewer, id: string, dto: UpdateChannelAccountDto): Promise<ChannelAccountView> {
+    return this.ds.transaction(async (em) => {
+      const account = await this.accounts.lockById(viewer.orgId, id, em);
+      if (!account) throw new NotFoundException('Channel account not found');
+      const changes: Partial<ChannelAccountEntity> = {};
+      if (dto.name !== undefined) changes.name = dto.name;
+      if (dto.secret !== undefined) changes.secretEnc = this.cipher.encrypt(dto.secret);
+      if (dto.accessToken !== undefined) changes.accessTokenEnc = this.cipher.encrypt(dto.accessToken);
+      if (dto.verifyToken !== undefined) changes.verifyTokenEnc = this.cipher.encrypt(dto.verifyToken);
+      if (Object.keys(changes).length) await this.accounts.update(viewer.orgId, id, changes, em);
+      const after = this.view((await this.accounts.findById(viewer.orgId, id, em))!);
+      const rotated = ['secret', 'accessToken', 'verifyToken'].filter((k) => (dto as Record<string, unknown>)[k] !== undefined);
+      await this.audit.record(em, viewer.orgId, {
+        actorId: viewer.memberId,
+        action: 'channel_account.updated',
+        targetType: 'channel_account',
+        targetId: id,
+        before: this.view(account),
+        after: { ...after, rotatedSecrets: rotated },
+      });
+      return after;
+    });
+  }
+
+  remove(viewer: Viewer, id: string): Promise<void> {
+    return this.ds.transaction(async (em) => {
+      const account = await this.accounts.lockById(viewer.orgId, id, em);
+      if (!account) throw new NotFoundException('Channel account not found');
+      const customers = await this.accounts.customerCount(viewer.orgId, id);
+      if (customers > 0) throw new ConflictException(`Channel account still has ${customers} customer(s) and their conversations`);
+      await em.query(`UPDATE members SET channel_account_ids = array_remove(channel_account_ids, $2::uuid) WHERE org_id = $1 AND $2::uuid = ANY(channel_account_ids)`, [viewer.orgId, id]);
+      await this.accounts.deleteById(viewer.orgId, id, em);
+      await this.audit.record(em, viewer.orgId, { actorId: viewer.memberId, action: 'channel_account.deleted', targetType: 'channel_account', targetId: id, before: this.view(account) });
+    });
+  }
+}

@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { ConversationsDataModule } from '../conversations/conversations-data.module';
+import { CustomersModule } from '../customers/customers.module';
+import { ChannelAccountRepository } from './channel-account.repository';
+import { ChannelAccountsController } from './channel-accounts.controller';
+import { ChannelAccountsService } from './channel-accounts.service';
+import { InboundEventRepository } from './inbound-event.repository';
+import { InboundService } from './inbound.service';
+import { OutboundProcessor } from './outbound/outbound.processor';
+import { OutboundQueue } from './outbound/outbound.queue';
+import { ProviderClient } from './outbound/provider-client';
+import { WebhooksController } from './webhooks.controller';
+import { WebhooksService } from './webhooks.service';
+
+@Module({
+  imports: [ConversationsDataModule, CustomersModule],
+  controllers: [ChannelAccountsController, WebhooksController],
+  providers: [
+    ChannelAccountRepository,
+    ChannelAccountsService,
+    InboundEventRepository,
+    InboundService,
+    WebhooksService,
+    ProviderClient,
+    OutboundQueue,
+    OutboundProcessor,
+  ],
+  exports: [ChannelAccountRepository, OutboundQueue, InboundService],
+})
+export class ChannelsModule {}

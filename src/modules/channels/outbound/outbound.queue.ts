@@ -1,0 +1,25 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import { Queue } from 'bullmq';
+import { appConfig } from '../../../infra/config/app.config';
+import { QueueName } from '../../../infra/queue/queues';
+import { DeliverOutboundMessageJob } from './deliver-outbound-message.job';
+
+@Injectable()
+export class OutboundQueue {
+  constructor(
+    @Inject(appConfig.KEY) private readonly cfg: ConfigType<typeof appConfig>,
+    @InjectQueue(QueueName.Outbound) private readonly queue: Queue,
+  ) {}
+
+  async enqueue(job: DeliverOutboundMessageJob): Promise<void> {
+    await this.queue.add(DeliverOutboundMessageJob.jobName, job.data, {
+      jobId: job.data.messageId,
+      attempts: this.cfg.outbound.attempts,
+      backoff: { type: 'exponential', delay: this.cfg.outbound.backoffMs },
+      removeOnComplete: 1000,
+      removeOnFail: 5000,
+    });
+  }
+}

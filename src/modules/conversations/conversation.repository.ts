@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { OrgScopedRepository } from '../../infra/database/org-scoped.repository';
+import { ConversationEntity } from './conversation.entity';
+
+@Injectable()
+export class ConversationRepository extends OrgScopedRepository<ConversationEntity> {
+  constructor(ds: DataSource) {
+    super(ds, ConversationEntity);
+  }
+
+  /** The customer's one conversation, created on first contact, row-locked for this transaction. */
+  async ensureForCustomerLocked(orgId: string, customerId: string, channelAccountId: string, em: EntityManager): Promise<ConversationEntity> {
+    await em.query(
+      `INSERT INTO conversations (org_id, customer_id, channel_account_id) VALUES ($1, $2, $3) ON CONFLICT (customer_id) DO NOTHING`,
+      [orgId, customerId, channelAccountId],
+    );
+    const conv = await this.repo(em).findOne({ where: { orgId, customerId }, lock: { mode: 'pessimistic_write' } });
+    if (!conv) throw new Error('conversation vanished after upsert');
+    return conv;
+  }
+
+  /**
+   * A customer message arrived: a done or trashed conversation reopens unassigned;
+   * lastCustomerMessageAt only ever moves forward (events can arrive out of order), and the
+   * preview points at the newest message.
+   */
+  async applyCustomerMessage(orgId: string, id: string, at: Date, messageId: string, em: EntityManager): Promise<void> {
+    await em.query(
+      `UPDATE conversations c
+          SET status = 'open',
+              assignee_id = CASE WHEN c.status = 'open' THEN c.assignee_id END,
+              assignee_unit_id = CASE WHEN c.status = 'open' THEN c.assignee_unit_id END,
+              assigned_at = CASE WHEN c.status = 'open' THEN c.assigned_at END,
+              last_customer_message_at = greatest(c.last_customer_message_at, $3),
+              last_message_id = CASE WHEN $3 >= coalesce(greatest(c.last_customer_message_at, c.last_agent_reply_at), '-infinity')
+                                     THEN $4::uuid ELSE c.last_message_id END,
+              updated_at = now()
+        WHERE c.org_id = $1 AND c.id = $2`,
+      [orgId, id, at, messageId],
+    );
+  }
+
+  async applyAgentMessage(orgId: string, id: string, at: Date, messageId: string, em: EntityManager): Promise<void> {
+    await em.query(
+      `UPDATE conversations SET last_agent_reply_at = greatest(last_agent_reply_at, $3), last_message_id = $4, updated_at = now()
+        WHERE org_id = $1 AND id = $2`,
+      [orgId, id, at, messageId],
+    );
+  }
+}

@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { OrgScopedRepository } from '../../infra/database/org-scoped.repository';
+import { DeliveryStatus, MessageEntity } from './message.entity';
+
+export interface NewInboundMessage {
+  conversationId: string;
+  channelAccountId: string;
+  providerMessageId: string;
+  contentType: string;
+  text: string | null;
+  attachments: Record<string, unknown>[];
+  private: boolean;
+  createdAt: Date;
+}
+
+// Later delivery states never move a message back (a late `sent` after `read` is ignored).
+const STATUS_RANK: Record<DeliveryStatus, number> = { queued: 0, sent: 1, delivered: 2, read: 3, failed: 4 };
+
+@Injectable()
+export class MessageRepository extends OrgScopedRepository<MessageEntity> {
+  constructor(ds: DataSource) {
+    super(ds, MessageEntity);
+  }
+
+  /** Inserts a customer message unless its provider id is already stored (redelivery): null then. */
+  async insertInbound(orgId: string, m: NewInboundMessage, em: EntityManager): Promise<MessageEntity | null> {
+    const rows: { id: string }[] = await em.query(
+      `INSERT INTO messages (org_id, conversation_id, channel_account_id, direction, kind, content_type, text, attachments,
+                             sender_type, private, provider_message_id, created_at)
+       VALUES ($1, $2, $3, 'in', 'text', $4, $5, $6, 'customer', $7, $8, $9)
+       ON CONFLICT (channel_account_id, provider_message_id) WHERE provider_message_id IS NOT NULL DO NOTHING
+       RETURNING id`,
+      [orgId, m.conversationId, m.channelAccountId, m.contentType, m.text, JSON.stringify(m.attachments), m.private, m.providerMessageId, m.createdAt],
+    );
+    if (rows.length === 0) return null;
+    return this.findById(orgId, rows[0].id, em);
+  }
+
+  /** A delivery receipt (WhatsApp statuses[]): ignored for unknown messages and for stale states. */
+  async applyDeliveryStatus(channelAccountId: string, providerMessageId: string, status: DeliveryStatus, error: string | undefined, em: EntityManager): Promise<MessageEntity | null> {
+    const ranks = Object.entries(STATUS_RANK);
+    const rankSql = `CASE status ${ranks.map(([s, r]) => `WHEN '${s}' THEN ${r}`).join(' ')} ELSE -1 END`;
+    const rows: { id: string; org_id: string }[] = await em.query(
+      `UPDATE messages SET status = $3, error = CASE WHEN $3 = 'failed' THEN $4 ELSE error END
+        WHERE channel_account_id = $1 AND provider_message_id = $2 AND direction = 'out' AND ${rankSql} < $5
+        RETURNING id, org_id`,
+      [channelAccountId, providerMessageId, status, error ?? null, STATUS_RANK[status]],
+    );
+    const [row] = rows;
+    return row ? this.findById(row.org_id, row.id, em) : null;
+  }
+
+  async markSent(orgId: string, id: string, providerMessageId: string | null, attempts: number): Promise<boolean> {
+    const rows = await this.ds.query(
+      `UPDATE messages SET status = 'sent', provider_message_id = coalesce($3, provider_message_id), sent_at = now(), error = NULL, attempts = $4
+        WHERE org_id = $1 AND id = $2 AND status = 'queued' RETURNING id`,
+      [orgId, id, providerMessageId, attempts],
+    );
+    return rows.length > 0;
+  }
+
+  async recordAttempt(orgId: string, id: string, attempts: number, error: string, final: boolean): Promise<boolean> {
+    const rows = await this.ds.query(
+      `UPDATE messages SET attempts = $3, error = $4, status = CASE WHEN $5 THEN 'failed' ELSE status END
+        WHERE org_id = $1 AND id = $2 AND status = 'queued' RETURNING id`,
+      [orgId, id, attempts, error.slice(0, 1000), final],
+    );
+    return rows.length > 0;
+  }
+}

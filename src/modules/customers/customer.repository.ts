@@ -1,0 +1,42 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { OrgScopedRepository } from '../../infra/database/org-scoped.repository';
+import { CustomerEntity } from './customer.entity';
+
+@Injectable()
+export class CustomerRepository extends OrgScopedRepository<CustomerEntity> {
+  constructor(ds: DataSource) {
+    super(ds, CustomerEntity);
+  }
+
+  /**
+   * One customer per (channel account, provider user id): inserted on first contact, the
+   * provider's display name refreshed when a payload carries one. Concurrency-safe.
+   */
+  async upsertFromProvider(
+    orgId: string,
+    channelAccountId: string,
+    externalId: string,
+    displayName: string | undefined,
+    em: EntityManager,
+  ): Promise<{ id: string; created: boolean }> {
+    const [row] = await em.query(
+      `INSERT INTO customers (org_id, channel_account_id, external_id, display_name)
+       VALUES ($1, $2, $3, coalesce($4, $5))
+       ON CONFLICT (channel_account_id, external_id) DO UPDATE
+          SET display_name = coalesce($4, customers.display_name),
+              updated_at = CASE WHEN $4 IS NOT NULL AND $4 IS DISTINCT FROM customers.display_name THEN now() ELSE customers.updated_at END
+       RETURNING id, (xmax = 0) AS created`,
+      [orgId, channelAccountId, externalId, displayName ?? null, defaultName(externalId)],
+    );
+    return { id: row.id, created: row.created };
+  }
+
+  async setFollowed(orgId: string, id: string, followed: boolean, em: EntityManager): Promise<void> {
+    await em.query(`UPDATE customers SET followed = $3, updated_at = now() WHERE org_id = $1 AND id = $2 AND followed <> $3`, [orgId, id, followed]);
+  }
+}
+
+function defaultName(externalId: string): string {
+  return `Customer ${externalId.slice(-6)}`;
+}

@@ -1,0 +1,27 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import { INestApplication } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { QueueName } from '../../src/infra/queue/queues';
+
+/** Waits until every queue of the app has nothing waiting, delayed or running. */
+export async function drainQueues(app: INestApplication, timeoutMs = 20000): Promise<void> {
+  const queues = Object.values(QueueName).map((n) => app.get<Queue>(getQueueToken(n), { strict: false }));
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const counts = await Promise.all(queues.map((q) => q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children')));
+    if (counts.every((c) => Object.values(c).every((n) => n === 0))) return;
+    if (Date.now() > deadline) throw new Error(`queues did not drain: ${JSON.stringify(counts)}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Polls `probe` until it returns a truthy value. */
+export async function eventually<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 10000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
