@@ -6,6 +6,7 @@ import { ChannelAccountsController } from './channel-accounts.controller';
 import { ChannelAccountsService } from './channel-accounts.service';
 import { InboundEventRepository } from './inbound-event.repository';
 import { InboundService } from './inbound.service';
+import { OutboundRecoveryService } from './outbound/outbound-recovery.service';
 import { OutboundProcessor } from './outbound/outbound.processor';
 import { OutboundQueue } from './outbound/outbound.queue';
 import { ProviderClient } from './outbound/provider-client';
@@ -24,6 +25,7 @@ import { WebhooksService } from './webhooks.service';
     ProviderClient,
     OutboundQueue,
     OutboundProcessor,
+    OutboundRecoveryService,
   ],
   exports: [ChannelAccountRepository, OutboundQueue, InboundService],
 })
