@@ -1,5 +1,6 @@
 import { AuditLogEntity } from '../../modules/audit/audit-log.entity';
 import { ChannelAccountEntity } from '../../modules/channels/channel-account.entity';
+import { AssignmentEntity } from '../../modules/conversations/assignment.entity';
 import { ConversationEntity } from '../../modules/conversations/conversation.entity';
 import { MessageEntity } from '../../modules/conversations/message.entity';
 import { CustomerEntity } from '../../modules/customers/customer.entity';
@@ -8,4 +9,4 @@ import { OrgEntity } from '../../modules/orgs/org.entity';
 import { RoleEntity } from '../../modules/roles/role.entity';
 import { UnitEntity } from '../../modules/units/unit.entity';
 
-export const ENTITIES = [OrgEntity, UnitEntity, RoleEntity, MemberEntity, ChannelAccountEntity, AuditLogEntity, CustomerEntity, ConversationEntity, MessageEntity];
+export const ENTITIES = [OrgEntity, UnitEntity, RoleEntity, MemberEntity, ChannelAccountEntity, AuditLogEntity, CustomerEntity, ConversationEntity, MessageEntity, AssignmentEntity];

@@ -92,7 +92,7 @@ export class InboundService {
     out: IngestResult,
   ): Promise<void> {
     const customer = await this.customers.upsertFromProvider(account.orgId, account.id, who.userId, who.displayName, em);
-    const conversation = await this.conversations.ensureForCustomerLocked(account.orgId, customer.id, account.id, em);
+    const conversation = await this.conversations.ensureForCustomerLocked(account.orgId, customer.id, account.id, who.timestamp, em);
     const message = await this.messages.insertInbound(
       account.orgId,
       { conversationId: conversation.id, channelAccountId: account.id, ...content, private: false, createdAt: who.timestamp },

@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import type { ConversationStatus } from '../access/folder-rules';
 
-/** One per customer. */
+/** One per customer. `boundUnitId` mirrors the customer's binding so folder queries need no join. */
 @Entity('conversations')
 export class ConversationEntity {
   @PrimaryGeneratedColumn('uuid') id!: string;
@@ -15,8 +15,12 @@ export class ConversationEntity {
   @Column('timestamptz', { nullable: true }) assignedAt!: Date | null;
   @Column('uuid', { nullable: true }) lastAssigneeId!: string | null;
   @Column('uuid', { nullable: true }) lastAssigneeUnitId!: string | null;
-  @Column('timestamptz', { nullable: true }) lastCustomerMessageAt!: Date | null;
+  @Column('uuid', { nullable: true }) boundUnitId!: string | null;
+  @Column('timestamptz') lastAssignedAt!: Date;
+  @Column('timestamptz') lastCustomerMessageAt!: Date;
   @Column('timestamptz', { nullable: true }) lastAgentReplyAt!: Date | null;
+  /** The later of the last customer message and the last agent reply: most folders sort by it. */
+  @Column('timestamptz') lastActivityAt!: Date;
   @Column('uuid', { nullable: true }) lastMessageId!: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt!: Date;

@@ -10,10 +10,12 @@ export class ConversationRepository extends OrgScopedRepository<ConversationEnti
   }
 
   /** The customer's one conversation, created on first contact, row-locked for this transaction. */
-  async ensureForCustomerLocked(orgId: string, customerId: string, channelAccountId: string, em: EntityManager): Promise<ConversationEntity> {
+  async ensureForCustomerLocked(orgId: string, customerId: string, channelAccountId: string, at: Date, em: EntityManager): Promise<ConversationEntity> {
     await em.query(
-      `INSERT INTO conversations (org_id, customer_id, channel_account_id) VALUES ($1, $2, $3) ON CONFLICT (customer_id) DO NOTHING`,
-      [orgId, customerId, channelAccountId],
+      `INSERT INTO conversations (org_id, customer_id, channel_account_id, bound_unit_id, last_customer_message_at, last_activity_at)
+       SELECT $1, $2, $3, cu.bound_unit_id, $4, $4 FROM customers cu WHERE cu.org_id = $1 AND cu.id = $2
+       ON CONFLICT (customer_id) DO NOTHING`,
+      [orgId, customerId, channelAccountId, at],
     );
     const conv = await this.repo(em).findOne({ where: { orgId, customerId }, lock: { mode: 'pessimistic_write' } });
     if (!conv) throw new Error('conversation vanished after upsert');
@@ -33,6 +35,7 @@ export class ConversationRepository extends OrgScopedRepository<ConversationEnti
               assignee_unit_id = CASE WHEN c.status = 'open' THEN c.assignee_unit_id END,
               assigned_at = CASE WHEN c.status = 'open' THEN c.assigned_at END,
               last_customer_message_at = greatest(c.last_customer_message_at, $3),
+              last_activity_at = greatest(c.last_activity_at, $3),
               last_message_id = CASE WHEN $3 >= coalesce(greatest(c.last_customer_message_at, c.last_agent_reply_at), '-infinity')
                                      THEN $4::uuid ELSE c.last_message_id END,
               updated_at = now()
@@ -43,7 +46,8 @@ export class ConversationRepository extends OrgScopedRepository<ConversationEnti
 
   async applyAgentMessage(orgId: string, id: string, at: Date, messageId: string, em: EntityManager): Promise<void> {
     await em.query(
-      `UPDATE conversations SET last_agent_reply_at = greatest(last_agent_reply_at, $3), last_message_id = $4, updated_at = now()
+      `UPDATE conversations SET last_agent_reply_at = greatest(last_agent_reply_at, $3), last_activity_at = greatest(last_activity_at, $3),
+              last_message_id = $4, updated_at = now()
         WHERE org_id = $1 AND id = $2`,
       [orgId, id, at, messageId],
     );

@@ -24,6 +24,8 @@ export class MessageEntity {
   @Column('text', { nullable: true }) status!: DeliveryStatus | null;
   @Column('text', { nullable: true }) error!: string | null;
   @Column('int') attempts!: number;
+  /** Members @mentioned in an internal note. */
+  @Column('uuid', { array: true }) mentionIds!: string[];
   @Column('timestamptz') createdAt!: Date;
   @Column('timestamptz', { nullable: true }) sentAt!: Date | null;
 }

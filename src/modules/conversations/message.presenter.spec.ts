@@ -18,6 +18,7 @@ const base: MessageEntity = {
   status: 'sent',
   error: null,
   attempts: 1,
+  mentionIds: [],
   createdAt: new Date('2026-11-24T00:00:00Z'),
   sentAt: null,
 };
