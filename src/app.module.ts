@@ -10,6 +10,8 @@ import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { ChannelsModule } from './modules/channels/channels.module';
 import { ConversationsModule } from './modules/conversations/conversations.module';
+import { CustomersModule } from './modules/customers/customers.module';
+import { FoldersModule } from './modules/folders/folders.module';
 import { HealthModule } from './modules/health/health.module';
 import { MembersModule } from './modules/members/members.module';
 import { OrgsModule } from './modules/orgs/orgs.module';
@@ -33,6 +35,8 @@ import { UnitsModule } from './modules/units/units.module';
     MembersModule,
     ChannelsModule,
     ConversationsModule,
+    CustomersModule,
+    FoldersModule,
     HealthModule,
   ],
 })

@@ -47,7 +47,9 @@ describe('outbound delivery through the providers’ send APIs', () => {
     const userId = `U${randomUUID().replace(/-/g, '')}`;
     const conv = await conversationWith(channels.line, userId);
     const res = await t.as(org.admin.token).post(`/api/v1/conversations/${conv}/messages`, { text: '您好,請問需要什麼協助?' }).expect(201);
-    expect(res.body).toMatchObject({ conversationId: conv, direction: 'out', kind: 'text', status: 'queued', private: false, redacted: false, sender: { type: 'member', memberId: org.admin.id } });
+    // The Administrator holds every permission, conversation.private included: its replies on an
+    // unassigned conversation are private (SPEC §4) — still delivered to the customer.
+    expect(res.body).toMatchObject({ conversationId: conv, direction: 'out', kind: 'text', status: 'queued', private: true, redacted: false, sender: { type: 'member', memberId: org.admin.id } });
     await drainQueues(t.app);
     const [req] = stub.to('/v2/bot/message/push').filter((r) => r.body.to === userId);
     expect(req.headers.authorization).toBe(`Bearer ${channels.line.accessToken}`);
@@ -121,11 +123,15 @@ describe('outbound delivery through the providers’ send APIs', () => {
     expect(stub.to(path).length - before).toBe(1);
   });
 
-  it('refuses text over the channel limit (422), unknown conversations (404), and non-admins (403) for now', async () => {
+  it('refuses text over the channel limit (422), unreadable conversations (404), members without reply (403)', async () => {
     const conv = await conversationWith(channels.instagram, 'IGSID-long');
     await t.as(org.admin.token).post(`/api/v1/conversations/${conv}/messages`, { text: '字'.repeat(400) }).expect(422);
     await t.as(org.admin.token).post(`/api/v1/conversations/${randomUUID()}/messages`, { text: 'x' }).expect(404);
     await t.as(org.admin.token).post(`/api/v1/conversations/${conv}/messages`, { text: '' }).expect(400);
-    await t.as(org.managerA.token).post(`/api/v1/conversations/${conv}/messages`, { text: 'x' }).expect(403);
+    // Store agents have no unassigned folder: the conversation does not exist for them.
+    await t.as(org.winnie.token).post(`/api/v1/conversations/${conv}/messages`, { text: 'x' }).expect(404);
+    const noReply = await t.as(org.admin.token).post('/api/v1/roles', { name: 'Viewer only', permissions: ['inbox.access', 'folder.unassigned'] }).expect(201);
+    await t.as(org.admin.token).patch(`/api/v1/members/${org.heine.id}`, { roleId: noReply.body.id }).expect(200);
+    await t.as(org.heine.token).post(`/api/v1/conversations/${conv}/messages`, { text: 'x' }).expect(403);
   });
 });

@@ -5,6 +5,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { appConfig } from '../../infra/config/app.config';
 import { AccessGuard } from './access.guard';
 import { AccessPolicy } from './access.policy';
+import { ConversationFactsRepository } from './conversation-facts.repository';
 import { TokenService } from './token.service';
 import { ViewerRepository } from './viewer.repository';
 
@@ -19,7 +20,7 @@ import { ViewerRepository } from './viewer.repository';
       }),
     }),
   ],
-  providers: [AccessPolicy, ViewerRepository, TokenService, { provide: APP_GUARD, useClass: AccessGuard }],
-  exports: [AccessPolicy, ViewerRepository, TokenService],
+  providers: [AccessPolicy, ConversationFactsRepository, ViewerRepository, TokenService, { provide: APP_GUARD, useClass: AccessGuard }],
+  exports: [AccessPolicy, ConversationFactsRepository, ViewerRepository, TokenService],
 })
 export class AccessModule {}

@@ -1,4 +1,6 @@
-import { ForbiddenException, Injectable } from '@nestjs/common';
+import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { ConversationFactsRepository } from './conversation-facts.repository';
 import {
   accessFromFolders,
   availableFolders,
@@ -6,9 +8,17 @@ import {
   ConversationFacts,
   foldersOf,
   inSubtree,
+  withinChannelScope,
 } from './folder-rules';
 import { Folder, Permission } from './permissions';
 import type { Viewer } from './viewer';
+
+export interface ConversationGrant {
+  id: string;
+  facts: ConversationFacts;
+  folders: Folder[];
+  access: ConversationAccess;
+}
 
 /**
  * The one place that decides who may see and do what. REST guards, services, folder
@@ -16,6 +26,8 @@ import type { Viewer } from './viewer';
  */
 @Injectable()
 export class AccessPolicy {
+  constructor(private readonly facts: ConversationFactsRepository) {}
+
   has(viewer: Viewer, permission: Permission): boolean {
     return viewer.permissions.has(permission);
   }
@@ -39,16 +51,54 @@ export class AccessPolicy {
     return accessFromFolders(foldersOf(viewer, conversation));
   }
 
-  /** Of many (id, facts) pairs, the ids this viewer may read: bulk endpoints and fan-out share it. */
-  readableIds(viewer: Viewer, conversations: ReadonlyMap<string, ConversationFacts>): Set<string> {
-    const ids = new Set<string>();
-    for (const [id, facts] of conversations) if (foldersOf(viewer, facts).length > 0) ids.add(id);
-    return ids;
+  /** Of many conversation ids, those this viewer may read (one query whatever the count). */
+  async readableIds(viewer: Viewer, ids: readonly string[], em?: EntityManager): Promise<Set<string>> {
+    const facts = await this.facts.load(viewer.orgId, ids, em);
+    const out = new Set<string>();
+    for (const [id, f] of facts) if (foldersOf(viewer, f).length > 0) out.add(id);
+    return out;
   }
 
   /** Of many viewers, those who may read one conversation: the socket audience. */
   readers(viewers: readonly Viewer[], conversation: ConversationFacts): Viewer[] {
     return viewers.filter((v) => foldersOf(v, conversation).length > 0);
+  }
+
+  /** A conversation the viewer can read, or 404 (never 403: no existence leak). */
+  async requireReadable(viewer: Viewer, id: string, em?: EntityManager): Promise<ConversationGrant> {
+    const facts = (await this.facts.load(viewer.orgId, [id], em)).get(id);
+    const folders = facts ? foldersOf(viewer, facts) : [];
+    if (!facts || folders.length === 0) throw new NotFoundException('Conversation not found');
+    return { id, facts, folders, access: accessFromFolders(folders) };
+  }
+
+  /**
+   * Acting on a conversation (SPEC §3): unreadable → 404; readable only through
+   * previously_handled → 403 read-only; lacking the action's permission → 403.
+   */
+  async requireAction(viewer: Viewer, id: string, permission: Permission, em?: EntityManager): Promise<ConversationGrant> {
+    const grant = await this.requireReadable(viewer, id, em);
+    if (grant.access !== 'write') {
+      throw new ForbiddenException('This conversation is read-only for you (previously handled): you can read it but not act on it');
+    }
+    this.assertPermissions(viewer, [permission]);
+    return grant;
+  }
+
+  /**
+   * Whether the viewer could have claimed this conversation had it still been open and
+   * unassigned: the loser of a claim race gets 409, a stranger still gets 404.
+   */
+  async couldClaim(viewer: Viewer, id: string, em?: EntityManager): Promise<boolean> {
+    const facts = (await this.facts.load(viewer.orgId, [id], em)).get(id);
+    if (!facts) return false;
+    const asUnassigned: ConversationFacts = { ...facts, status: 'open', assigneeId: null, assigneeUnitPath: null };
+    return accessFromFolders(foldersOf(viewer, asUnassigned)) === 'write' && viewer.permissions.has(Permission.ConversationClaim);
+  }
+
+  /** Whether a member may hold a conversation: active, inbox access, channel scope covering it. */
+  canBeAssigned(candidate: Viewer | null, conversation: ConversationFacts): boolean {
+    return !!candidate && candidate.permissions.has(Permission.InboxAccess) && withinChannelScope(candidate, conversation.channelAccountId);
   }
 
   /** SPEC §4: private content is readable only with conversation.private.view; everyone else gets it redacted. */

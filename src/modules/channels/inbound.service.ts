@@ -4,6 +4,7 @@ import { withTransactionRetry } from '../../infra/database/transaction-retry';
 import { ConversationRepository } from '../conversations/conversation.repository';
 import { MessageEntity } from '../conversations/message.entity';
 import { MessageRepository } from '../conversations/message.repository';
+import { PrivateSessionsService } from '../conversations/private-sessions.service';
 import { CustomerRepository } from '../customers/customer.repository';
 import { InboundEventRepository } from './inbound-event.repository';
 import { CustomerRef, InboundEvent } from './providers/inbound-event';
@@ -35,6 +36,7 @@ export class InboundService {
     private readonly customers: CustomerRepository,
     private readonly conversations: ConversationRepository,
     private readonly messages: MessageRepository,
+    private readonly privateSessions: PrivateSessionsService,
   ) {}
 
   ingest(account: InboundAccount, events: readonly InboundEvent[]): Promise<IngestResult> {
@@ -93,12 +95,16 @@ export class InboundService {
   ): Promise<void> {
     const customer = await this.customers.upsertFromProvider(account.orgId, account.id, who.userId, who.displayName, em);
     const conversation = await this.conversations.ensureForCustomerLocked(account.orgId, customer.id, account.id, who.timestamp, em);
+    // A customer message in a private session is private too (SPEC §4); a reopening message is not.
+    const session =
+      conversation.status === 'open' ? await this.privateSessions.decide(conversation, null) : { private: false, unitIds: [] };
     const message = await this.messages.insertInbound(
       account.orgId,
-      { conversationId: conversation.id, channelAccountId: account.id, ...content, private: false, createdAt: who.timestamp },
+      { conversationId: conversation.id, channelAccountId: account.id, ...content, private: session.private, createdAt: who.timestamp },
       em,
     );
     if (!message) return; // same provider message id under a new event key: still one message
+    await this.privateSessions.recordUnits(account.orgId, conversation.id, session.unitIds, em);
     await this.conversations.applyCustomerMessage(account.orgId, conversation.id, who.timestamp, message.id, em);
     out.createdMessages.push(message);
     out.conversationIds.add(conversation.id);

@@ -1,12 +1,19 @@
 import { Module } from '@nestjs/common';
 import { ChannelsModule } from '../channels/channels.module';
+import { CustomersModule } from '../customers/customers.module';
+import { AssignmentRepository } from './assignment.repository';
+import { ConversationActionsService } from './conversation-actions.service';
 import { ConversationMessagesController } from './conversation-messages.controller';
+import { ConversationMessagesService } from './conversation-messages.service';
+import { ConversationReadService } from './conversation-read.service';
+import { ConversationSummariesService } from './conversation-summaries.service';
+import { ConversationsController } from './conversations.controller';
 import { ConversationsDataModule } from './conversations-data.module';
-import { OutboundMessagesService } from './outbound-messages.service';
 
 @Module({
-  imports: [ConversationsDataModule, ChannelsModule],
-  controllers: [ConversationMessagesController],
-  providers: [OutboundMessagesService],
+  imports: [ConversationsDataModule, ChannelsModule, CustomersModule],
+  controllers: [ConversationsController, ConversationMessagesController],
+  providers: [AssignmentRepository, ConversationActionsService, ConversationMessagesService, ConversationReadService, ConversationSummariesService],
+  exports: [ConversationSummariesService, ConversationReadService, AssignmentRepository],
 })
 export class ConversationsModule {}

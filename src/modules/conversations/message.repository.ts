@@ -23,6 +23,20 @@ export class MessageRepository extends OrgScopedRepository<MessageEntity> {
     super(ds, MessageEntity);
   }
 
+  /** One page of a conversation's messages, newest first (keyset on created_at, id). */
+  async pageOf(orgId: string, conversationId: string, limit: number, before: { createdAt: string; id: string } | null): Promise<(MessageEntity & { createdKey: string })[]> {
+    const qb = this.repo()
+      .createQueryBuilder('m')
+      .addSelect('m.created_at::text', 'created_key')
+      .where('m.org_id = :orgId AND m.conversation_id = :conversationId', { orgId, conversationId })
+      .orderBy('m.created_at', 'DESC')
+      .addOrderBy('m.id', 'DESC')
+      .limit(limit + 1);
+    if (before) qb.andWhere('(m.created_at, m.id) < (:at::timestamptz, :id::uuid)', { at: before.createdAt, id: before.id });
+    const { entities, raw } = await qb.getRawAndEntities();
+    return entities.map((e, i) => Object.assign(e, { createdKey: raw[i].created_key as string }));
+  }
+
   /** Inserts a customer message unless its provider id is already stored (redelivery): null then. */
   async insertInbound(orgId: string, m: NewInboundMessage, em: EntityManager): Promise<MessageEntity | null> {
     const rows: { id: string }[] = await em.query(

@@ -32,6 +32,13 @@ export class CustomerRepository extends OrgScopedRepository<CustomerEntity> {
     return { id: row.id, created: row.created };
   }
 
+  async findWithConversation(orgId: string, id: string): Promise<{ customer: CustomerEntity; conversationId: string } | null> {
+    const customer = await this.findById(orgId, id);
+    if (!customer) return null;
+    const [row] = await this.ds.query(`SELECT id FROM conversations WHERE org_id = $1 AND customer_id = $2`, [orgId, id]);
+    return row ? { customer, conversationId: row.id } : null;
+  }
+
   async setFollowed(orgId: string, id: string, followed: boolean, em: EntityManager): Promise<void> {
     await em.query(`UPDATE customers SET followed = $3, updated_at = now() WHERE org_id = $1 AND id = $2 AND followed <> $3`, [orgId, id, followed]);
   }

@@ -1,8 +1,11 @@
 import { Module } from '@nestjs/common';
 import { CustomerRepository } from './customer.repository';
+import { CustomersController } from './customers.controller';
+import { CustomersService } from './customers.service';
 
 @Module({
-  providers: [CustomerRepository],
+  controllers: [CustomersController],
+  providers: [CustomerRepository, CustomersService],
   exports: [CustomerRepository],
 })
 export class CustomersModule {}

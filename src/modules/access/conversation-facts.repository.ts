@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { ConversationFacts } from './folder-rules';
+
+interface FactsRow {
+  id: string;
+  status: ConversationFacts['status'];
+  channel_account_id: string;
+  assignee_id: string | null;
+  assignee_unit_path: string | null;
+  last_assignee_id: string | null;
+  last_assignee_unit_path: string | null;
+  bound_unit_path: string | null;
+  ended_assignee_ids: string[];
+  private_unit_paths: string[];
+}
+
+/**
+ * Everything the folder rules need about conversations, for any number of ids in ONE query:
+ * single reads, bulk checks and socket fan-out all use it.
+ */
+@Injectable()
+export class ConversationFactsRepository {
+  constructor(private readonly ds: DataSource) {}
+
+  async load(orgId: string, ids: readonly string[], em?: EntityManager): Promise<Map<string, ConversationFacts>> {
+    if (ids.length === 0) return new Map();
+    const rows: FactsRow[] = await (em ?? this.ds.manager).query(
+      `SELECT c.id, c.status, c.channel_account_id, c.assignee_id, c.last_assignee_id,
+              au.path AS assignee_unit_path, lu.path AS last_assignee_unit_path, bu.path AS bound_unit_path,
+              coalesce((SELECT array_agg(DISTINCT a.member_id) FROM assignments a
+                         WHERE a.conversation_id = c.id AND a.ended_at IS NOT NULL), '{}') AS ended_assignee_ids,
+              coalesce((SELECT array_agg(u.path) FROM conversation_private_units p JOIN units u ON u.id = p.unit_id
+                         WHERE p.conversation_id = c.id), '{}') AS private_unit_paths
+         FROM conversations c
+         LEFT JOIN units au ON au.id = c.assignee_unit_id
+         LEFT JOIN units lu ON lu.id = c.last_assignee_unit_id
+         LEFT JOIN units bu ON bu.id = c.bound_unit_id
+        WHERE c.org_id = $1 AND c.id = ANY($2::uuid[])`,
+      [orgId, ids],
+    );
+    return new Map(
+      rows.map((r) => [
+        r.id,
+        {
+          status: r.status,
+          channelAccountId: r.channel_account_id,
+          assigneeId: r.assignee_id,
+          assigneeUnitPath: r.assignee_unit_path,
+          lastAssigneeId: r.last_assignee_id,
+          lastAssigneeUnitPath: r.last_assignee_unit_path,
+          boundUnitPath: r.bound_unit_path,
+          endedAssigneeIds: r.ended_assignee_ids,
+          privateUnitPaths: r.private_unit_paths,
+        },
+      ]),
+    );
+  }
+}

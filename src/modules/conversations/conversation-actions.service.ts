@@ -1,0 +1,131 @@
+import { ConflictException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { withTransactionRetry } from '../../infra/database/transaction-retry';
+import { AccessPolicy } from '../access/access.policy';
+import { Permission } from '../access/permissions';
+import type { Viewer } from '../access/viewer';
+import { ViewerRepository } from '../access/viewer.repository';
+import { AssignmentEndReason } from './assignment.entity';
+import { AssignmentRepository } from './assignment.repository';
+import { ConversationEntity } from './conversation.entity';
+import { ConversationRepository } from './conversation.repository';
+import { MessageEntity } from './message.entity';
+import { PrivateSessionsService } from './private-sessions.service';
+
+export type ConversationAction = 'claim' | 'assign' | 'complete' | 'reopen' | 'trash' | 'unassign';
+
+/** Changes to who holds a conversation and its status, each in one transaction on a locked row. */
+@Injectable()
+export class ConversationActionsService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly conversations: ConversationRepository,
+    private readonly assignments: AssignmentRepository,
+    private readonly viewers: ViewerRepository,
+    private readonly privateSessions: PrivateSessionsService,
+    private readonly policy: AccessPolicy,
+  ) {}
+
+  /** Exactly one of two simultaneous claims wins; the other gets 409. */
+  claim(viewer: Viewer, id: string): Promise<void> {
+    return this.inTx(viewer, id, async (em, conv) => {
+      if (conv.status !== 'open' || conv.assigneeId !== null) {
+        // Somebody was faster. 409 when the caller could have claimed it; otherwise it stays a 404.
+        if (!(await this.policy.couldClaim(viewer, id, em))) throw new NotFoundException('Conversation not found');
+        throw new ConflictException(conv.status === 'open' ? 'This conversation is already assigned' : `The conversation is ${conv.status}`);
+      }
+      await this.policy.requireAction(viewer, id, Permission.ConversationClaim, em);
+      await this.assignments.start(viewer.orgId, { conversationId: id, memberId: viewer.memberId, unitId: viewer.unitId, assignedById: viewer.memberId, note: null }, em);
+    });
+  }
+
+  assign(viewer: Viewer, id: string, assigneeId: string, note: string | undefined): Promise<void> {
+    return this.inTx(viewer, id, async (em, conv) => {
+      const grant = await this.policy.requireAction(viewer, id, Permission.ConversationAssign, em);
+      if (conv.status !== 'open') throw new ConflictException(`The conversation is ${conv.status}; reopen it before assigning`);
+      const assignee = await this.viewers.findActive(viewer.orgId, assigneeId);
+      if (!this.policy.canBeAssigned(assignee, grant.facts)) {
+        throw new UnprocessableEntityException('The assignee must be an active member of this organisation with inbox access whose channel scope covers this conversation');
+      }
+      if (conv.assigneeId === assigneeId) throw new ConflictException('The conversation is already assigned to this member');
+      if (conv.assigneeId) await this.end(viewer, conv, 'transferred', em);
+      const a = await this.assignments.start(viewer.orgId, { conversationId: id, memberId: assignee!.memberId, unitId: assignee!.unitId, assignedById: viewer.memberId, note: note ?? null }, em);
+      if (note) await this.writeNote(viewer, conv, note, a.startedAt, em);
+    });
+  }
+
+  complete(viewer: Viewer, id: string): Promise<void> {
+    return this.inTx(viewer, id, async (em, conv) => {
+      await this.policy.requireAction(viewer, id, Permission.ConversationComplete, em);
+      if (conv.status !== 'open') throw new ConflictException(`The conversation is already ${conv.status}`);
+      if (conv.assigneeId) await this.end(viewer, conv, 'completed', em);
+      await this.conversations.update(viewer.orgId, id, { status: 'done' }, em);
+    });
+  }
+
+  reopen(viewer: Viewer, id: string): Promise<void> {
+    return this.inTx(viewer, id, async (em, conv) => {
+      await this.policy.requireAction(viewer, id, Permission.ConversationComplete, em);
+      if (conv.status === 'open') throw new ConflictException('The conversation is already open');
+      await this.conversations.update(viewer.orgId, id, { status: 'open' }, em);
+    });
+  }
+
+  trash(viewer: Viewer, id: string): Promise<void> {
+    return this.inTx(viewer, id, async (em, conv) => {
+      await this.policy.requireAction(viewer, id, Permission.ConversationTrash, em);
+      if (conv.status === 'trashed') throw new ConflictException('The conversation is already in the trash');
+      if (conv.assigneeId) await this.end(viewer, conv, 'unassigned', em);
+      await this.conversations.update(viewer.orgId, id, { status: 'trashed' }, em);
+    });
+  }
+
+  unassign(viewer: Viewer, id: string): Promise<void> {
+    return this.inTx(viewer, id, async (em, conv) => {
+      await this.policy.requireAction(viewer, id, Permission.ConversationAssign, em);
+      if (!conv.assigneeId) throw new ConflictException('The conversation is not assigned');
+      await this.end(viewer, conv, 'unassigned', em);
+    });
+  }
+
+  /** Ends the current assignment; a private session that held private messages gets its closing system message. */
+  private async end(viewer: Viewer | null, conv: ConversationEntity, reason: AssignmentEndReason, em: EntityManager): Promise<void> {
+    const ended = await this.assignments.endCurrent(conv.orgId, conv.id, reason, viewer?.memberId ?? null, em);
+    if (ended) await this.privateSessions.closeSession(conv.orgId, conv.id, ended.startedAt, em);
+  }
+
+  private async writeNote(viewer: Viewer, conv: ConversationEntity, text: string, at: Date, em: EntityManager): Promise<void> {
+    const fresh = (await this.conversations.findById(conv.orgId, conv.id, em))!;
+    const decision = await this.privateSessions.decide(fresh, viewer);
+    const repo = em.getRepository(MessageEntity);
+    await repo.save(
+      repo.create({
+        orgId: conv.orgId,
+        conversationId: conv.id,
+        channelAccountId: conv.channelAccountId,
+        direction: 'out',
+        kind: 'note',
+        contentType: 'text',
+        text,
+        attachments: [],
+        senderType: 'member',
+        senderMemberId: viewer.memberId,
+        private: decision.private,
+        status: null,
+        attempts: 0,
+        mentionIds: [],
+        createdAt: new Date(Math.max(Date.now(), at.getTime())),
+      }),
+    );
+    await this.privateSessions.recordUnits(conv.orgId, conv.id, decision.unitIds, em);
+  }
+
+  private inTx(viewer: Viewer, id: string, work: (em: EntityManager, conv: ConversationEntity) => Promise<void>): Promise<void> {
+    return withTransactionRetry(this.ds, async (em) => {
+      // The row lock serializes every change to one conversation (claims, transfers, completes).
+      const conv = await this.conversations.lockById(viewer.orgId, id, em);
+      if (!conv) throw new NotFoundException('Conversation not found');
+      await work(em, conv);
+    });
+  }
+}

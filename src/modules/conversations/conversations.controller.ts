@@ -1,0 +1,84 @@
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { UuidParamPipe } from '../../infra/http/uuid-param.pipe';
+import { CurrentViewer, ResourceAccess } from '../access/access.decorators';
+import { Permission } from '../access/permissions';
+import type { Viewer } from '../access/viewer';
+import { ConversationActionsService } from './conversation-actions.service';
+import { AssignDto } from './conversation.dto';
+import { ConversationReadService } from './conversation-read.service';
+
+/**
+ * Conversation reads and actions. Permissions are checked by the AccessPolicy after
+ * readability (404 for a conversation you cannot read, 403 when you can but may not act).
+ */
+@ApiTags('conversations')
+@ApiBearerAuth()
+@Controller('conversations/:id')
+export class ConversationsController {
+  constructor(
+    private readonly reads: ConversationReadService,
+    private readonly actions: ConversationActionsService,
+  ) {}
+
+  @Get()
+  @ResourceAccess('conversation')
+  detail(@CurrentViewer() viewer: Viewer, @Param('id', UuidParamPipe) id: string) {
+    return this.reads.detail(viewer, id);
+  }
+
+  /** Every assignment: who, when, note, who ended it and why. */
+  @Get('assignments')
+  @ResourceAccess('conversation')
+  history(@CurrentViewer() viewer: Viewer, @Param('id', UuidParamPipe) id: string) {
+    return this.reads.history(viewer, id);
+  }
+
+  @Post('claim')
+  @HttpCode(200)
+  @ResourceAccess('conversation', Permission.ConversationClaim)
+  async claim(@CurrentViewer() viewer: Viewer, @Param('id', UuidParamPipe) id: string) {
+    await this.actions.claim(viewer, id);
+    return this.reads.detailAfterAction(viewer, id);
+  }
+
+  @Post('assign')
+  @HttpCode(200)
+  @ResourceAccess('conversation', Permission.ConversationAssign)
+  async assign(@CurrentViewer() viewer: Viewer, @Param('id', UuidParamPipe) id: string, @Body() dto: AssignDto) {
+    await this.actions.assign(viewer, id, dto.assigneeId, dto.note);
+    return this.reads.detailAfterAction(viewer, id);
+  }
+
+  @Post('complete')
+  @HttpCode(200)
+  @ResourceAccess('conversation', Permission.ConversationComplete)
+  async complete(@CurrentViewer() viewer: Viewer, @Param('id', UuidParamPipe) id: string) {
+    await this.actions.complete(viewer, id);
+    return this.reads.detailAfterAction(viewer, id);
+  }
+
+  @Post('reopen')
+  @HttpCode(200)
+  @ResourceAccess('conversation', Permission.ConversationComplete)
+  async reopen(@CurrentViewer() viewer: Viewer, @Param('id', UuidParamPipe) id: string) {
+    await this.actions.reopen(viewer, id);
+    return this.reads.detailAfterAction(viewer, id);
+  }
+
+  @Post('trash')
+  @HttpCode(200)
+  @ResourceAccess('conversation', Permission.ConversationTrash)
+  async trash(@CurrentViewer() viewer: Viewer, @Param('id', UuidParamPipe) id: string) {
+    await this.actions.trash(viewer, id);
+    return this.reads.detailAfterAction(viewer, id);
+  }
+
+  @Post('unassign')
+  @HttpCode(200)
+  @ResourceAccess('conversation', Permission.ConversationAssign)
+  async unassign(@CurrentViewer() viewer: Viewer, @Param('id', UuidParamPipe) id: string) {
+    await this.actions.unassign(viewer, id);
+    return this.reads.detailAfterAction(viewer, id);
+  }
+}

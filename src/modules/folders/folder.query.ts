@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { Folder } from '../access/permissions';
+import type { Viewer } from '../access/viewer';
+import { CHANNEL_SCOPE_SQL, COUNT_CAP, FOLDER_SQL } from './folder.sql';
+
+export interface SummaryRow {
+  id: string;
+  status: 'open' | 'done' | 'trashed';
+  channel_account_id: string;
+  customer_id: string;
+  customer_display_name: string;
+  assignee_id: string | null;
+  assignee_unit_id: string | null;
+  assigned_at: Date | null;
+  bound_unit_id: string | null;
+  last_customer_message_at: Date;
+  last_agent_reply_at: Date | null;
+  last_activity_at: Date;
+  last_assigned_at: Date;
+  last_message_id: string | null;
+  sort_key: string;
+}
+
+const viewerParams = (v: Viewer) => [v.orgId, v.memberId, v.unitPath, v.unitId, v.channelAccountIds];
+
+/** Runs the folder SQL: one query per page, one query for every count. */
+@Injectable()
+export class FolderQuery {
+  constructor(private readonly ds: DataSource) {}
+
+  page(viewer: Viewer, folder: Folder, limit: number, after: { sortKey: string; id: string } | null): Promise<SummaryRow[]> {
+    const { where, sort } = FOLDER_SQL[folder];
+    const params: unknown[] = [...viewerParams(viewer), limit + 1];
+    let keyset = '';
+    if (after) {
+      params.push(after.sortKey, after.id);
+      keyset = `AND (c.${sort}, c.id) < ($7::timestamptz, $8::uuid)`;
+    }
+    return this.ds.query(
+      `SELECT c.id, c.status, c.channel_account_id, c.customer_id, cu.display_name AS customer_display_name,
+              c.assignee_id, c.assignee_unit_id, c.assigned_at, c.bound_unit_id, c.last_customer_message_at,
+              c.last_agent_reply_at, c.last_activity_at, c.last_assigned_at, c.last_message_id, c.${sort}::text AS sort_key
+         FROM conversations c
+         JOIN customers cu ON cu.org_id = c.org_id AND cu.id = c.customer_id
+        WHERE c.org_id = $1 AND ${CHANNEL_SCOPE_SQL} AND (${where}) ${keyset}
+        ORDER BY c.${sort} DESC, c.id DESC
+        LIMIT $6`,
+      params,
+    );
+  }
+
+  /** Bounded counts for several folders in one round trip: exact up to COUNT_CAP. */
+  async counts(viewer: Viewer, folders: readonly Folder[]): Promise<Map<Folder, number>> {
+    if (folders.length === 0) return new Map();
+    const cols = folders.map(
+      (f, i) =>
+        `(SELECT count(*) FROM (SELECT 1 FROM conversations c WHERE c.org_id = $1 AND ${CHANNEL_SCOPE_SQL} AND (${FOLDER_SQL[f].where}) LIMIT ${COUNT_CAP + 1}) x)::int AS f${i}`,
+    );
+    const [row] = await this.ds.query(`SELECT ${cols.join(', ')}`, viewerParams(viewer));
+    return new Map(folders.map((f, i) => [f, row[`f${i}`] as number]));
+  }
+}
