@@ -8,6 +8,7 @@ import { RedisModule } from './infra/redis/redis.module';
 import { AccessModule } from './modules/access/access.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
+import { BindingModule } from './modules/binding/binding.module';
 import { ChannelsModule } from './modules/channels/channels.module';
 import { ConversationsModule } from './modules/conversations/conversations.module';
 import { CustomersModule } from './modules/customers/customers.module';
@@ -37,6 +38,7 @@ import { UnitsModule } from './modules/units/units.module';
     ConversationsModule,
     CustomersModule,
     FoldersModule,
+    BindingModule,
     HealthModule,
   ],
 })

@@ -45,7 +45,11 @@ export const FOLDER_SQL: Record<Folder, FolderSql> = {
   all: { where: 'TRUE', sort: 'last_activity_at' },
 };
 
-export const CHANNEL_SCOPE_SQL = `(cardinality($5::uuid[]) = 0 OR c.channel_account_id = ANY($5::uuid[]))`;
+/**
+ * Channel scope, plus typed references to every shared parameter: a folder clause that does
+ * not use one would otherwise leave PostgreSQL unable to infer its type.
+ */
+export const CHANNEL_SCOPE_SQL = `($2::uuid, $3::text, $4::uuid) IS NOT NULL AND (cardinality($5::uuid[]) = 0 OR c.channel_account_id = ANY($5::uuid[]))`;
 
 /** Counts stop at this many: a folder shows "1000+" rather than scanning a million rows. */
 export const COUNT_CAP = 1000;

@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+
+export interface BindingState {
+  customerId: string;
+  boundUnitId: string | null;
+  boundMemberId: string | null;
+  tags: string[];
+}
+
+/** Binding writes: the customer and the conversation's mirror column change together. */
+@Injectable()
+export class BindingRepository {
+  async lockCustomer(orgId: string, customerId: string, em: EntityManager): Promise<BindingState | null> {
+    const [row] = await em.query(
+      `SELECT id, bound_unit_id, bound_member_id, tags FROM customers WHERE org_id = $1 AND id = $2 FOR UPDATE`,
+      [orgId, customerId],
+    );
+    return row ? { customerId: row.id, boundUnitId: row.bound_unit_id, boundMemberId: row.bound_member_id, tags: row.tags } : null;
+  }
+
+  async write(orgId: string, customerId: string, unitId: string | null, memberId: string | null, tags: string[], em: EntityManager): Promise<void> {
+    await em.query(
+      `UPDATE customers SET bound_unit_id = $3, bound_member_id = $4, tags = $5, updated_at = now() WHERE org_id = $1 AND id = $2`,
+      [orgId, customerId, unitId, memberId, tags],
+    );
+    await em.query(`UPDATE conversations SET bound_unit_id = $3, updated_at = now() WHERE org_id = $1 AND customer_id = $2`, [orgId, customerId, unitId]);
+  }
+
+  async unitNames(orgId: string, unitIds: readonly string[], em: EntityManager): Promise<Map<string, string>> {
+    if (unitIds.length === 0) return new Map();
+    const rows: { id: string; name: string }[] = await em.query(`SELECT id, name FROM units WHERE org_id = $1 AND id = ANY($2::uuid[])`, [orgId, unitIds]);
+    return new Map(rows.map((r) => [r.id, r.name]));
+  }
+
+  async activeMemberUnit(orgId: string, memberId: string, em: EntityManager): Promise<string | null> {
+    const [row] = await em.query(`SELECT unit_id FROM members WHERE org_id = $1 AND id = $2 AND status = 'active'`, [orgId, memberId]);
+    return row?.unit_id ?? null;
+  }
+}

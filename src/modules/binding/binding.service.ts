@@ -1,0 +1,73 @@
+import { Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { Viewer } from '../access/viewer';
+import { AuditService } from '../audit/audit.service';
+import { CustomerRepository } from '../customers/customer.repository';
+import { CustomerView, presentCustomer } from '../customers/customer.presenter';
+import { BindingRepository, BindingState } from './binding.repository';
+
+export interface BindingChange {
+  customerId: string;
+  before: { unitId: string | null; memberId: string | null };
+  after: { unitId: string | null; memberId: string | null };
+}
+
+/**
+ * Binds a customer to a unit (and optionally a member of it): the binding, the tag named
+ * after the unit and the conversation's mirror column change in one transaction.
+ */
+@Injectable()
+export class BindingService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly bindings: BindingRepository,
+    private readonly customers: CustomerRepository,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Inside a caller's transaction (admin API, binding tokens, staff departure). */
+  async applyInTx(orgId: string, state: BindingState, unitId: string | null, memberId: string | null, em: EntityManager): Promise<BindingChange> {
+    const names = await this.bindings.unitNames(orgId, [state.boundUnitId, unitId].filter((x): x is string => !!x), em);
+    const oldTag = state.boundUnitId ? names.get(state.boundUnitId) : undefined;
+    const newTag = unitId ? names.get(unitId) : undefined;
+    const tags = state.tags.filter((t) => t !== oldTag || t === newTag);
+    if (newTag && !tags.includes(newTag)) tags.push(newTag);
+    await this.bindings.write(orgId, state.customerId, unitId, memberId, tags, em);
+    return {
+      customerId: state.customerId,
+      before: { unitId: state.boundUnitId, memberId: state.boundMemberId },
+      after: { unitId, memberId },
+    };
+  }
+
+  /** PUT /customers/:id/binding (binding.manage): bind or transfer. */
+  bind(viewer: Viewer, customerId: string, unitId: string, memberId: string | undefined): Promise<CustomerView> {
+    return this.ds.transaction(async (em) => {
+      const state = await this.lock(viewer, customerId, em);
+      const names = await this.bindings.unitNames(viewer.orgId, [unitId], em);
+      if (!names.has(unitId)) throw new UnprocessableEntityException('unitId does not name a unit of this organisation');
+      if (memberId && (await this.bindings.activeMemberUnit(viewer.orgId, memberId, em)) !== unitId) {
+        throw new UnprocessableEntityException('memberId must be an active member of that unit');
+      }
+      const change = await this.applyInTx(viewer.orgId, state, unitId, memberId ?? null, em);
+      await this.audit.record(em, viewer.orgId, { actorId: viewer.memberId, action: 'customer.bound', targetType: 'customer', targetId: customerId, before: change.before, after: change.after });
+      return presentCustomer((await this.customers.findById(viewer.orgId, customerId, em))!, viewer);
+    });
+  }
+
+  /** DELETE /customers/:id/binding (binding.manage). */
+  unbind(viewer: Viewer, customerId: string): Promise<CustomerView> {
+    return this.ds.transaction(async (em) => {
+      const state = await this.lock(viewer, customerId, em);
+      const change = await this.applyInTx(viewer.orgId, state, null, null, em);
+      await this.audit.record(em, viewer.orgId, { actorId: viewer.memberId, action: 'customer.unbound', targetType: 'customer', targetId: customerId, before: change.before, after: change.after });
+      return presentCustomer((await this.customers.findById(viewer.orgId, customerId, em))!, viewer);
+    });
+  }
+
+  private async lock(viewer: Viewer, customerId: string, em: EntityManager): Promise<BindingState> {
+    const state = await this.bindings.lockCustomer(viewer.orgId, customerId, em);
+    if (!state) throw new NotFoundException('Customer not found');
+    return state;
+  }
+}
