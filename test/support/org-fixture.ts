@@ -1,6 +1,9 @@
-import { randomBytes } from 'crypto';
+import { randomBytes, randomUUID } from 'crypto';
+import { Client } from 'pg';
+import type { Response } from 'supertest';
 import { Permission } from '../../src/modules/access/permissions';
-import type { TestApp } from './test-app';
+import { databaseUrl } from './databases';
+import { startTestApp, TestApp } from './test-app';
 
 export const PASSWORD = 'correct-horse-battery';
 
@@ -31,6 +34,7 @@ export interface SeedOrg {
 }
 
 const uniq = () => randomBytes(4).toString('hex');
+export const uniqueSuffix = uniq;
 
 export const REGION_MANAGER_PERMISSIONS = [
   Permission.InboxAccess,
@@ -137,3 +141,84 @@ export async function seedOrg(t: TestApp): Promise<SeedOrg> {
     southManager,
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Shared helpers for the foundation e2e specs.
+
+/** Asserts the SPEC §9 error shape `{ statusCode, error, message }` with the expected status. */
+export function expectError(res: Response, status: number, message?: RegExp): void {
+  expect({ status: res.status, body: res.body }).toMatchObject({ status, body: { statusCode: status } });
+  expect(typeof res.body.error).toBe('string');
+  expect(res.body.error.length).toBeGreaterThan(0);
+  const text = Array.isArray(res.body.message) ? res.body.message.join('; ') : res.body.message;
+  expect(typeof text).toBe('string');
+  if (message) expect(text).toMatch(message);
+}
+
+/**
+ * startTestApp() copies its overrides into process.env; this restores the overridden keys once
+ * the app has read its configuration, so later apps of the same file get the defaults again.
+ */
+export async function startTestAppWithEnv(overrides: Record<string, string>): Promise<TestApp> {
+  const saved = Object.fromEntries(Object.keys(overrides).map((k) => [k, process.env[k]]));
+  try {
+    return await startTestApp(overrides);
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
+
+/** A custom role holding exactly `permissions`, and a member of `unitId` holding it. */
+export async function memberWithPermissions(
+  t: TestApp,
+  adminToken: string,
+  unitId: string,
+  permissions: string[],
+  name = `Member ${uniq()}`,
+): Promise<Actor> {
+  const roleId = await createRole(t, adminToken, `role-${uniq()}`, permissions);
+  return createMember(t, adminToken, { name, unitId, roleId });
+}
+
+/** Runs SQL against the test app's own database (for facts the API does not expose). */
+export async function withAppDb<T>(t: TestApp, fn: (c: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: databaseUrl(t.dbName) });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Inserts a channel account row directly (the channel-accounts API is not part of the foundation). */
+export async function insertChannelAccount(t: TestApp, orgId: string, type = 'line'): Promise<string> {
+  return withAppDb(t, async (c) => {
+    const { rows } = await c.query<{ id: string }>(
+      `INSERT INTO channel_accounts (org_id, type, name, external_id, secret_enc, access_token_enc)
+       VALUES ($1, $2, $3, $4, 'x', 'x') RETURNING id`,
+      [orgId, type, `${type} ${uniq()}`, `ext-${uniq()}${uniq()}`],
+    );
+    return rows[0].id;
+  });
+}
+
+/** Follows `nextCursor` until the end of a keyset-paginated list. */
+export async function listAllPages<T = Record<string, unknown>>(t: TestApp, token: string, path: string, limit = 100): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | null = null;
+  for (let page = 0; page < 1000; page++) {
+    const sep = path.includes('?') ? '&' : '?';
+    const url: string = `${path}${sep}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+    const res = await t.as(token).get(url).expect(200);
+    items.push(...res.body.items);
+    cursor = res.body.nextCursor;
+    if (!cursor) return items;
+  }
+  throw new Error(`pagination of ${path} did not end`);
+}
+
+export const randomId = (): string => randomUUID();

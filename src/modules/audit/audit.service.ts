@@ -1,6 +1,6 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { decodeCursor, Page, toPage } from '../../infra/http/pagination';
+import { decodeTimeIdCursor, Page, toPage } from '../../infra/http/pagination';
 import type { Viewer } from '../access/viewer';
 import { AuditEntry, AuditRepository } from './audit.repository';
 import { AuditLogQueryDto } from './audit.dto';
@@ -27,14 +27,14 @@ export class AuditService {
 
   async list(viewer: Viewer, q: AuditLogQueryDto): Promise<Page<AuditLogView>> {
     const limit = q.limit ?? 50;
-    const key = decodeCursor(q.cursor, 2);
+    const after = decodeTimeIdCursor(q.cursor);
     const since = q.since ? new Date(q.since) : undefined;
     if (since && Number.isNaN(since.getTime())) throw new BadRequestException('since must be an ISO-8601 timestamp');
     const rows = await this.audit.list(viewer.orgId, {
       action: q.action,
       actorId: q.actorId,
       since,
-      after: key ? { at: String(key[0]), id: String(key[1]) } : undefined,
+      after: after ?? undefined,
       limit,
     });
     return toPage(

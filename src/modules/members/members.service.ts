@@ -1,7 +1,7 @@
 import { ConflictException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import * as argon2 from 'argon2';
 import { DataSource, EntityManager } from 'typeorm';
-import { decodeCursor, Page, toPage } from '../../infra/http/pagination';
+import { decodeTimeIdCursor, Page, toPage } from '../../infra/http/pagination';
 import type { Viewer } from '../access/viewer';
 import { AuditService } from '../audit/audit.service';
 import { RoleRepository } from '../roles/role.repository';
@@ -35,12 +35,12 @@ export class MembersService {
 
   async list(viewer: Viewer, q: ListMembersQueryDto): Promise<Page<MemberView>> {
     const limit = q.limit ?? 100;
-    const key = decodeCursor(q.cursor, 2);
+    const key = decodeTimeIdCursor(q.cursor);
     const rows = await this.members.list(viewer.orgId, {
       unitId: q.unitId,
       roleId: q.roleId,
       status: q.status,
-      after: key ? { createdAt: String(key[0]), id: String(key[1]) } : undefined,
+      after: key ? { createdAt: key.at, id: key.id } : undefined,
       limit,
     });
     return toPage(rows, limit, toMemberView, (r) => [r.createdKey, r.id]);
