@@ -39,6 +39,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (exception instanceof QueryFailedError) {
       const code = (exception as QueryFailedError & { code?: string }).code;
       if (code === '23505') return { statusCode: 409, error: 'Conflict', message: 'A record with the same unique value already exists' };
+      if (code === '23503') return { statusCode: 409, error: 'Conflict', message: 'The record is still referenced by other records' };
       if (code === '22P02') return { statusCode: 400, error: 'Bad Request', message: 'Invalid identifier or value' };
       if (code === '40001' || code === '40P01') return { statusCode: 409, error: 'Conflict', message: 'Concurrent update, please retry' };
     }

@@ -40,11 +40,12 @@ export class UnitRepository extends OrgScopedRepository<UnitEntity> {
     );
   }
 
-  /** What still hangs on a unit (children, members incl. deactivated), for the 409 on delete. */
-  async usage(orgId: string, unitId: string, em?: EntityManager): Promise<{ children: number; members: number }> {
+  /** What still hangs on a unit (children, members incl. deactivated, bound customers), for the 409 on delete. */
+  async usage(orgId: string, unitId: string, em?: EntityManager): Promise<{ children: number; members: number; boundCustomers: number }> {
     const [row] = await (em ?? this.ds.manager).query(
       `SELECT (SELECT count(*)::int FROM units WHERE org_id = $1 AND parent_id = $2) AS children,
-              (SELECT count(*)::int FROM members WHERE org_id = $1 AND unit_id = $2) AS members`,
+              (SELECT count(*)::int FROM members WHERE org_id = $1 AND unit_id = $2) AS members,
+              (SELECT count(*)::int FROM customers WHERE org_id = $1 AND bound_unit_id = $2) AS "boundCustomers"`,
       [orgId, unitId],
     );
     return row;

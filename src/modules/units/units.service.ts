@@ -98,8 +98,9 @@ export class UnitsService {
       const blockers = [
         usage.children ? `${usage.children} child unit(s)` : '',
         usage.members ? `${usage.members} member(s)` : '',
+        usage.boundCustomers ? `${usage.boundCustomers} bound customer(s)` : '',
       ].filter(Boolean);
-      if (blockers.length) throw new ConflictException(`Unit still has ${blockers.join(' and ')}`);
+      if (blockers.length) throw new ConflictException(`Unit still has ${blockers.join(', ')}`);
       await this.units.deleteById(viewer.orgId, id, em);
       await this.audit.record(em, viewer.orgId, { actorId: viewer.memberId, action: 'unit.deleted', targetType: 'unit', targetId: id, before: toUnitView(unit) });
     });
