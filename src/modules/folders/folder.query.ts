@@ -22,7 +22,35 @@ export interface SummaryRow {
   sort_key: string;
 }
 
-const viewerParams = (v: Viewer) => [v.orgId, v.memberId, v.unitPath, v.unitId, v.channelAccountIds];
+export const viewerParams = (v: Pick<Viewer, 'orgId' | 'memberId' | 'unitPath' | 'unitId' | 'channelAccountIds'>) => [
+  v.orgId,
+  v.memberId,
+  v.unitPath,
+  v.unitId,
+  v.channelAccountIds,
+];
+
+/** One page of a folder: $6 = limit + 1; with a keyset, $7/$8 = the last row's sort key and id. */
+export function folderPageSql(folder: Folder, keyset: boolean): string {
+  const { where, sort } = FOLDER_SQL[folder];
+  return `SELECT c.id, c.status, c.channel_account_id, c.customer_id, cu.display_name AS customer_display_name,
+              c.assignee_id, c.assignee_unit_id, c.assigned_at, c.bound_unit_id, c.last_customer_message_at,
+              c.last_agent_reply_at, c.last_activity_at, c.last_assigned_at, c.last_message_id, c.${sort}::text AS sort_key
+         FROM conversations c
+         JOIN customers cu ON cu.org_id = c.org_id AND cu.id = c.customer_id
+        WHERE c.org_id = $1 AND ${CHANNEL_SCOPE_SQL} AND (${where})
+              ${keyset ? `AND (c.${sort}, c.id) < ($7::timestamptz, $8::uuid)` : ''}
+        ORDER BY c.${sort} DESC, c.id DESC
+        LIMIT $6`;
+}
+
+export function folderCountsSql(folders: readonly Folder[]): string {
+  const cols = folders.map(
+    (f, i) =>
+      `(SELECT count(*) FROM (SELECT 1 FROM conversations c WHERE c.org_id = $1 AND ${CHANNEL_SCOPE_SQL} AND (${FOLDER_SQL[f].where}) LIMIT ${COUNT_CAP + 1}) x)::int AS f${i}`,
+  );
+  return `SELECT ${cols.join(', ')}`;
+}
 
 /** Runs the folder SQL: one query per page, one query for every count. */
 @Injectable()
@@ -30,34 +58,15 @@ export class FolderQuery {
   constructor(private readonly ds: DataSource) {}
 
   page(viewer: Viewer, folder: Folder, limit: number, after: { sortKey: string; id: string } | null): Promise<SummaryRow[]> {
-    const { where, sort } = FOLDER_SQL[folder];
     const params: unknown[] = [...viewerParams(viewer), limit + 1];
-    let keyset = '';
-    if (after) {
-      params.push(after.sortKey, after.id);
-      keyset = `AND (c.${sort}, c.id) < ($7::timestamptz, $8::uuid)`;
-    }
-    return this.ds.query(
-      `SELECT c.id, c.status, c.channel_account_id, c.customer_id, cu.display_name AS customer_display_name,
-              c.assignee_id, c.assignee_unit_id, c.assigned_at, c.bound_unit_id, c.last_customer_message_at,
-              c.last_agent_reply_at, c.last_activity_at, c.last_assigned_at, c.last_message_id, c.${sort}::text AS sort_key
-         FROM conversations c
-         JOIN customers cu ON cu.org_id = c.org_id AND cu.id = c.customer_id
-        WHERE c.org_id = $1 AND ${CHANNEL_SCOPE_SQL} AND (${where}) ${keyset}
-        ORDER BY c.${sort} DESC, c.id DESC
-        LIMIT $6`,
-      params,
-    );
+    if (after) params.push(after.sortKey, after.id);
+    return this.ds.query(folderPageSql(folder, after !== null), params);
   }
 
   /** Bounded counts for several folders in one round trip: exact up to COUNT_CAP. */
   async counts(viewer: Viewer, folders: readonly Folder[]): Promise<Map<Folder, number>> {
     if (folders.length === 0) return new Map();
-    const cols = folders.map(
-      (f, i) =>
-        `(SELECT count(*) FROM (SELECT 1 FROM conversations c WHERE c.org_id = $1 AND ${CHANNEL_SCOPE_SQL} AND (${FOLDER_SQL[f].where}) LIMIT ${COUNT_CAP + 1}) x)::int AS f${i}`,
-    );
-    const [row] = await this.ds.query(`SELECT ${cols.join(', ')}`, viewerParams(viewer));
+    const [row] = await this.ds.query(folderCountsSql(folders), viewerParams(viewer));
     return new Map(folders.map((f, i) => [f, row[`f${i}`] as number]));
   }
 }
