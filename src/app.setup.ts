@@ -21,6 +21,7 @@ export function configureApp(app: INestApplication): void {
     exclude: [
       { path: 'health', method: RequestMethod.ALL },
       { path: 'webhooks/{*rest}', method: RequestMethod.ALL },
+      { path: 'bind/:token', method: RequestMethod.GET },
     ],
   });
   app.useGlobalPipes(

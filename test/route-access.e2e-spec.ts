@@ -29,7 +29,7 @@ const FOUNDATION = [
 
 /** What may be reached without a token (SPEC §9 and the ACCESS_RULE doc): signup, login, health, provider webhooks. */
 const mayBePublic = (r: AppRoute) =>
-  ['POST /api/v1/orgs', 'POST /api/v1/auth/login', 'GET /health'].includes(`${r.method} ${r.path}`) || r.path.startsWith('/webhooks/');
+  ['POST /api/v1/orgs', 'POST /api/v1/auth/login', 'GET /health', 'GET /bind/:token'].includes(`${r.method} ${r.path}`) || r.path.startsWith('/webhooks/');
 
 describe('route access rules', () => {
   let t: TestApp;

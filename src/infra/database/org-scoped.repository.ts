@@ -19,11 +19,14 @@ export abstract class OrgScopedRepository<E extends ObjectLiteral & { id: string
   }
 
   findById(orgId: string, id: string, em?: EntityManager): Promise<E | null> {
+    // An undefined id would silently drop the condition and match any row of the org.
+    if (!orgId || !id) return Promise.resolve(null);
     return this.repo(em).findOneBy(this.scope(orgId, { id } as Partial<Record<keyof E, unknown>>));
   }
 
   /** Row-locks one record for the rest of the transaction (FOR UPDATE). */
   lockById(orgId: string, id: string, em: EntityManager): Promise<E | null> {
+    if (!orgId || !id) return Promise.resolve(null);
     return this.repo(em).findOne({
       where: this.scope(orgId, { id } as Partial<Record<keyof E, unknown>>),
       lock: { mode: 'pessimistic_write' },

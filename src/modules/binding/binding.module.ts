@@ -1,13 +1,17 @@
 import { Module } from '@nestjs/common';
 import { CustomersModule } from '../customers/customers.module';
+import { BindingLinkRepository } from './binding-link.repository';
+import { BindingLandingController, BindingLinksController } from './binding-links.controller';
+import { BindingLinksService } from './binding-links.service';
 import { BindingController } from './binding.controller';
 import { BindingRepository } from './binding.repository';
 import { BindingService } from './binding.service';
+import { InboundBindingService } from './inbound-binding.service';
 
 @Module({
   imports: [CustomersModule],
-  controllers: [BindingController],
-  providers: [BindingRepository, BindingService],
-  exports: [BindingService, BindingRepository],
+  controllers: [BindingController, BindingLinksController, BindingLandingController],
+  providers: [BindingRepository, BindingService, BindingLinkRepository, BindingLinksService, InboundBindingService],
+  exports: [BindingService, BindingRepository, BindingLinkRepository, InboundBindingService],
 })
 export class BindingModule {}

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 
 export interface BindingState {
   customerId: string;
@@ -11,6 +11,8 @@ export interface BindingState {
 /** Binding writes: the customer and the conversation's mirror column change together. */
 @Injectable()
 export class BindingRepository {
+  constructor(private readonly ds: DataSource) {}
+
   async lockCustomer(orgId: string, customerId: string, em: EntityManager): Promise<BindingState | null> {
     const [row] = await em.query(
       `SELECT id, bound_unit_id, bound_member_id, tags FROM customers WHERE org_id = $1 AND id = $2 FOR UPDATE`,
@@ -31,6 +33,16 @@ export class BindingRepository {
     if (unitIds.length === 0) return new Map();
     const rows: { id: string; name: string }[] = await em.query(`SELECT id, name FROM units WHERE org_id = $1 AND id = ANY($2::uuid[])`, [orgId, unitIds]);
     return new Map(rows.map((r) => [r.id, r.name]));
+  }
+
+  async unit(orgId: string, unitId: string, em?: EntityManager): Promise<{ id: string; name: string; path: string } | null> {
+    const [row] = await (em ?? this.ds.manager).query(`SELECT id, name, path FROM units WHERE org_id = $1 AND id = $2`, [orgId, unitId]);
+    return row ?? null;
+  }
+
+  async channelAccountExists(orgId: string, id: string, em: EntityManager): Promise<boolean> {
+    const rows = await em.query(`SELECT 1 FROM channel_accounts WHERE org_id = $1 AND id = $2`, [orgId, id]);
+    return rows.length > 0;
   }
 
   async activeMemberUnit(orgId: string, memberId: string, em: EntityManager): Promise<string | null> {

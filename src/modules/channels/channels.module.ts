@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { BindingModule } from '../binding/binding.module';
 import { ConversationsDataModule } from '../conversations/conversations-data.module';
 import { CustomersModule } from '../customers/customers.module';
 import { ChannelAccountRepository } from './channel-account.repository';
@@ -14,7 +15,7 @@ import { WebhooksController } from './webhooks.controller';
 import { WebhooksService } from './webhooks.service';
 
 @Module({
-  imports: [ConversationsDataModule, CustomersModule],
+  imports: [ConversationsDataModule, CustomersModule, BindingModule],
   controllers: [ChannelAccountsController, WebhooksController],
   providers: [
     ChannelAccountRepository,

@@ -5,6 +5,7 @@ import { ConversationRepository } from '../conversations/conversation.repository
 import { MessageEntity } from '../conversations/message.entity';
 import { MessageRepository } from '../conversations/message.repository';
 import { PrivateSessionsService } from '../conversations/private-sessions.service';
+import { InboundBinding, InboundBindingService } from '../binding/inbound-binding.service';
 import { CustomerRepository } from '../customers/customer.repository';
 import { InboundEventRepository } from './inbound-event.repository';
 import { CustomerRef, InboundEvent } from './providers/inbound-event';
@@ -22,6 +23,10 @@ export interface IngestResult {
   updatedMessages: MessageEntity[];
   conversationIds: Set<string>;
   customerIds: Set<string>;
+  /** Bindings made by tokens in this webhook (their confirmations are in `outbound`). */
+  bindings: InboundBinding[];
+  /** Messages stored `queued` that must be enqueued for delivery once committed. */
+  outbound: MessageEntity[];
 }
 
 /**
@@ -37,6 +42,7 @@ export class InboundService {
     private readonly conversations: ConversationRepository,
     private readonly messages: MessageRepository,
     private readonly privateSessions: PrivateSessionsService,
+    private readonly inboundBinding: InboundBindingService,
   ) {}
 
   ingest(account: InboundAccount, events: readonly InboundEvent[]): Promise<IngestResult> {
@@ -48,6 +54,8 @@ export class InboundService {
         updatedMessages: [],
         conversationIds: new Set(),
         customerIds: new Set(),
+        bindings: [],
+        outbound: [],
       };
       for (const event of events) {
         if (!(await this.events.claim(account.id, event.eventKey, em))) {
@@ -109,5 +117,12 @@ export class InboundService {
     out.createdMessages.push(message);
     out.conversationIds.add(conversation.id);
     out.customerIds.add(customer.id);
+
+    const bound = await this.inboundBinding.tryBind(account, { customerId: customer.id, conversationId: conversation.id }, content.text, em);
+    if (bound) {
+      out.bindings.push(bound);
+      out.outbound.push(bound.confirmation);
+      out.createdMessages.push(bound.confirmation);
+    }
   }
 }

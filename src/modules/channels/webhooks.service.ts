@@ -3,6 +3,8 @@ import { SecretsCipher } from '../../infra/crypto/secrets-cipher';
 import { ChannelType } from './channel-account.entity';
 import { ChannelAccountRepository, ChannelAccountWithSecrets } from './channel-account.repository';
 import { InboundService, IngestResult } from './inbound.service';
+import { DeliverOutboundMessageJob } from './outbound/deliver-outbound-message.job';
+import { OutboundQueue } from './outbound/outbound.queue';
 import { InboundEvent, MalformedPayloadError } from './providers/inbound-event';
 import { parseLineWebhook } from './providers/line.parser';
 import { parseMetaWebhook } from './providers/meta.parser';
@@ -21,6 +23,7 @@ export class WebhooksService {
     private readonly accounts: ChannelAccountRepository,
     private readonly cipher: SecretsCipher,
     private readonly inbound: InboundService,
+    private readonly outbound: OutboundQueue,
   ) {}
 
   async receive(type: ChannelType, accountId: string, raw: Buffer, signature: string | undefined): Promise<IngestResult> {
@@ -43,6 +46,8 @@ export class WebhooksService {
       throw e;
     }
     const result = await this.inbound.ingest({ id: account.id, orgId: account.orgId }, events);
+    // Committed: now hand the queued replies (binding confirmations) to the outbound worker.
+    for (const m of result.outbound) await this.outbound.enqueue(new DeliverOutboundMessageJob({ orgId: m.orgId, messageId: m.id }));
     this.logger.debug({ accountId, type, applied: result.applied, skipped: result.skipped }, 'webhook applied');
     return result;
   }

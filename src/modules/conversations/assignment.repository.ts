@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { OrgScopedRepository } from '../../infra/database/org-scoped.repository';
 import { AssignmentEndReason, AssignmentEntity } from './assignment.entity';
+import { updateReturning } from '../../infra/database/returning';
 
 @Injectable()
 export class AssignmentRepository extends OrgScopedRepository<AssignmentEntity> {
@@ -35,7 +36,8 @@ export class AssignmentRepository extends OrgScopedRepository<AssignmentEntity> 
 
   /** Ends the current holding (if any) and clears the conversation's assignee. */
   async endCurrent(orgId: string, conversationId: string, reason: AssignmentEndReason, endedById: string | null, em: EntityManager): Promise<AssignmentEntity | null> {
-    const rows: { id: string }[] = await em.query(
+    const rows = await updateReturning<{ id: string }>(
+      em,
       `UPDATE assignments SET ended_at = clock_timestamp(), end_reason = $3, ended_by_id = $4
         WHERE org_id = $1 AND conversation_id = $2 AND ended_at IS NULL RETURNING id`,
       [orgId, conversationId, reason, endedById],

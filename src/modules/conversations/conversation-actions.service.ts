@@ -30,9 +30,15 @@ export class ConversationActionsService {
   claim(viewer: Viewer, id: string): Promise<void> {
     return this.inTx(viewer, id, async (em, conv) => {
       if (conv.status !== 'open' || conv.assigneeId !== null) {
-        // Somebody was faster. 409 when the caller could have claimed it; otherwise it stays a 404.
-        if (!(await this.policy.couldClaim(viewer, id, em))) throw new NotFoundException('Conversation not found');
-        throw new ConflictException(conv.status === 'open' ? 'This conversation is already assigned' : `The conversation is ${conv.status}`);
+        const conflict = new ConflictException(conv.status === 'open' ? 'This conversation is already assigned' : `The conversation is ${conv.status}`);
+        // Readable now: the usual 403s (read-only, no claim permission) come first, then 409.
+        if (await this.policy.requireReadable(viewer, id, em).then(() => true, () => false)) {
+          await this.policy.requireAction(viewer, id, Permission.ConversationClaim, em);
+          throw conflict;
+        }
+        // No longer readable: the loser of a claim race still gets 409; a stranger gets 404.
+        if (await this.policy.couldClaim(viewer, id, em)) throw conflict;
+        throw new NotFoundException('Conversation not found');
       }
       await this.policy.requireAction(viewer, id, Permission.ConversationClaim, em);
       await this.assignments.start(viewer.orgId, { conversationId: id, memberId: viewer.memberId, unitId: viewer.unitId, assignedById: viewer.memberId, note: null }, em);

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { OrgScopedRepository } from '../../infra/database/org-scoped.repository';
 import { DeliveryStatus, MessageEntity } from './message.entity';
+import { updateReturning } from '../../infra/database/returning';
 
 export interface NewInboundMessage {
   conversationId: string;
@@ -55,7 +56,8 @@ export class MessageRepository extends OrgScopedRepository<MessageEntity> {
   async applyDeliveryStatus(channelAccountId: string, providerMessageId: string, status: DeliveryStatus, error: string | undefined, em: EntityManager): Promise<MessageEntity | null> {
     const ranks = Object.entries(STATUS_RANK);
     const rankSql = `CASE status ${ranks.map(([s, r]) => `WHEN '${s}' THEN ${r}`).join(' ')} ELSE -1 END`;
-    const rows: { id: string; org_id: string }[] = await em.query(
+    const rows = await updateReturning<{ id: string; org_id: string }>(
+      em,
       `UPDATE messages SET status = $3, error = CASE WHEN $3 = 'failed' THEN $4 ELSE error END
         WHERE channel_account_id = $1 AND provider_message_id = $2 AND direction = 'out' AND ${rankSql} < $5
         RETURNING id, org_id`,
@@ -66,7 +68,8 @@ export class MessageRepository extends OrgScopedRepository<MessageEntity> {
   }
 
   async markSent(orgId: string, id: string, providerMessageId: string | null, attempts: number): Promise<boolean> {
-    const rows = await this.ds.query(
+    const rows = await updateReturning(
+      this.ds,
       `UPDATE messages SET status = 'sent', provider_message_id = coalesce($3, provider_message_id), sent_at = now(), error = NULL, attempts = $4
         WHERE org_id = $1 AND id = $2 AND status = 'queued' RETURNING id`,
       [orgId, id, providerMessageId, attempts],
@@ -75,7 +78,8 @@ export class MessageRepository extends OrgScopedRepository<MessageEntity> {
   }
 
   async recordAttempt(orgId: string, id: string, attempts: number, error: string, final: boolean): Promise<boolean> {
-    const rows = await this.ds.query(
+    const rows = await updateReturning(
+      this.ds,
       `UPDATE messages SET attempts = $3, error = $4, status = CASE WHEN $5 THEN 'failed' ELSE status END
         WHERE org_id = $1 AND id = $2 AND status = 'queued' RETURNING id`,
       [orgId, id, attempts, error.slice(0, 1000), final],

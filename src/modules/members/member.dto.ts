@@ -67,3 +67,9 @@ export interface MemberView {
   channelAccountIds: string[];
   createdAt: string;
 }
+
+export class DeactivateMemberDto {
+  /** Receives the leaver's bound customers and open conversations. */
+  @IsUUID()
+  handoverMemberId!: string;
+}

@@ -1,17 +1,21 @@
-import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { UuidParamPipe } from '../../infra/http/uuid-param.pipe';
 import { Authenticated, CurrentViewer, RequirePermissions } from '../access/access.decorators';
 import { Permission } from '../access/permissions';
 import type { Viewer } from '../access/viewer';
-import { CreateMemberDto, ListMembersQueryDto, UpdateMemberDto } from './member.dto';
+import { CreateMemberDto, DeactivateMemberDto, ListMembersQueryDto, UpdateMemberDto } from './member.dto';
+import { MemberDepartureService } from './member-departure.service';
 import { MembersService } from './members.service';
 
 @ApiTags('members')
 @ApiBearerAuth()
 @Controller('members')
 export class MembersController {
-  constructor(private readonly members: MembersService) {}
+  constructor(
+    private readonly members: MembersService,
+    private readonly departures: MemberDepartureService,
+  ) {}
 
   @Get()
   @Authenticated()
@@ -35,5 +39,14 @@ export class MembersController {
   @RequirePermissions(Permission.OrgManage)
   update(@CurrentViewer() viewer: Viewer, @Param('id', UuidParamPipe) id: string, @Body() dto: UpdateMemberDto) {
     return this.members.update(viewer, id, dto);
+  }
+
+  /** Staff departure: bindings and open conversations move to the handover member in one transaction. */
+  @Post(':id/deactivate')
+  @HttpCode(200)
+  @RequirePermissions(Permission.OrgManage)
+  async deactivate(@CurrentViewer() viewer: Viewer, @Param('id', UuidParamPipe) id: string, @Body() dto: DeactivateMemberDto) {
+    const { member, moved } = await this.departures.deactivate(viewer, id, dto.handoverMemberId);
+    return { member, moved };
   }
 }

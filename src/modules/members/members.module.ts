@@ -1,14 +1,17 @@
 import { Module } from '@nestjs/common';
 import { RolesModule } from '../roles/roles.module';
 import { UnitsModule } from '../units/units.module';
+import { BindingModule } from '../binding/binding.module';
+import { MemberDepartureRepository } from './member-departure.repository';
+import { MemberDepartureService } from './member-departure.service';
 import { MemberRepository } from './member.repository';
 import { MembersController } from './members.controller';
 import { MembersService } from './members.service';
 
 @Module({
-  imports: [UnitsModule, RolesModule],
+  imports: [UnitsModule, RolesModule, BindingModule],
   controllers: [MembersController],
-  providers: [MembersService, MemberRepository],
+  providers: [MembersService, MemberRepository, MemberDepartureRepository, MemberDepartureService],
   exports: [MembersService, MemberRepository],
 })
 export class MembersModule {}

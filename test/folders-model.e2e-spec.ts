@@ -1,0 +1,330 @@
+import { isDeepStrictEqual } from 'util';
+import { ActionKind, FolderModel, FolderName, MConv, MMember, mulberry32 } from './support/folder-model';
+import { createChannel, TestChannel } from './support/channels';
+import { customerSays, newLineUserId } from './support/inbox';
+import { createMember, createRole, createUnit, signup, startTestAppWithEnv } from './support/org-fixture';
+import { ProviderStub } from './support/provider-stub';
+import type { TestApp } from './support/test-app';
+
+/**
+ * Randomized model-based test of SPEC §3 (folders, order, read-only, acting on a conversation)
+ * and §4 (private conversations) against the independent reference model in
+ * test/support/folder-model.ts (which imports nothing from src/; its SPEC readings R1–R7 are listed there).
+ *
+ * Per seed: a random unit tree (up to 4 levels, maxUnitDepth raised to 4), random roles, members
+ * across units, two LINE channel accounts with some members scoped to one of them, then random
+ * operations. Every operation's HTTP status is predicted by the model; after every operation each
+ * member's GET /conversations/:id of the touched conversation (404 / folders / readOnly / status /
+ * assignee) is checked, and every FULL_CHECK_EVERY operations (and at the end) every member's
+ * GET /folders and every listing they have, in order, following cursors.
+ *
+ * TIME. Customer messages carry webhook timestamps we choose: one month in the past, one second
+ * apart, strictly increasing over the whole run. Everything the server stamps itself (conversation
+ * creation, assignment start, agent replies) is stamped "now", so it is later than every customer
+ * timestamp, and the stamps follow the order the operations run (requests are sequential; a short
+ * pause after each reply keeps millisecond reply stamps distinct). The model therefore uses
+ * SERVER_EPOCH + sequence number for server stamps. Consequence, checked by the order assertions:
+ * in the "latest of customer message / agent reply" folders a conversation with an agent reply ranks
+ * by its last reply, above every conversation without one, which rank by their last customer message;
+ * department/subordinates/bound/subordinate_bound rank by the customer timestamps only; done/trash
+ * by the server-stamped assignment (or creation, R2) time.
+ *
+ * Status mismatches where both the model and the server refuse (e.g. 403 expected, 404 answered)
+ * leave both states unchanged, so they are collected and the run goes on; each seed then fails
+ * on them at the end. Any other disagreement (a state change on one side only, a folder listing,
+ * a detail) fails at once. Reproduce with the printed seed.
+ */
+const SEEDS = [0x5eed01, 20240611, 7777, 31337];
+const OPS_PER_SEED = 100;
+const FULL_CHECK_EVERY = 5;
+
+let customerClock = Date.now() - 30 * 24 * 3600 * 1000;
+const nextCustomerTs = () => (customerClock += 1000);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const FOLDER_PERMS = ['unassigned', 'assigned', 'department', 'subordinates', 'bound', 'subordinate_bound', 'previously_handled', 'private', 'done', 'trash'].map((f) => `folder.${f}`);
+const CONVERSATION_PERMS: [string, number][] = [
+  ['conversation.reply', 0.7], ['conversation.note', 0.6], ['conversation.claim', 0.6], ['conversation.assign', 0.5],
+  ['conversation.complete', 0.5], ['conversation.trash', 0.4], ['conversation.private', 0.4], ['conversation.private.view', 0.5],
+];
+const TOGGLABLE = ['inbox.access', 'folder.all', ...FOLDER_PERMS, ...CONVERSATION_PERMS.map(([p]) => p)];
+const ACTION_WEIGHTS: [ActionKind, number][] = [
+  ['claim', 10], ['assign', 12], ['complete', 7], ['reopen', 5], ['trash', 5], ['unassign', 5], ['reply', 10], ['note', 6],
+];
+type OpKind = ActionKind | 'customer' | 'bind' | 'unbind' | 'member' | 'role';
+const OP_WEIGHTS: [OpKind, number][] = [['customer', 20], ...ACTION_WEIGHTS, ['bind', 5], ['unbind', 3], ['member', 8], ['role', 3]];
+
+describe('folders: randomized model-based check of SPEC §3/§4', () => {
+  let t: TestApp;
+  let stub: ProviderStub;
+  const totals = { ops: 0, statuses: {} as Record<string, number>, mismatches: [] as string[] };
+
+  beforeAll(async () => {
+    stub = await new ProviderStub().start(); // replies are delivered to a local LINE stand-in
+    t = await startTestAppWithEnv({ LINE_API_BASE_URL: stub.url });
+  });
+  afterAll(async () => {
+    console.log(`folders-model: ${totals.ops} operations in total; statuses ${JSON.stringify(totals.statuses)}; ` +
+      `${totals.mismatches.length} status mismatch(es)${totals.mismatches.length ? `:\n${totals.mismatches.join('\n')}` : ''}`);
+    await t?.close();
+    await stub?.stop();
+  });
+
+  for (const seed of SEEDS) {
+    it(`seed ${seed}: ${OPS_PER_SEED} random operations agree with the reference model`, async () => {
+      console.log(`folders-model: running seed ${seed}`);
+      const mismatches = await runSeed(seed);
+      expect(mismatches).toEqual([]);
+    }, 300_000);
+  }
+
+  async function runSeed(seed: number): Promise<string[]> {
+    const rnd = mulberry32(seed);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
+    const chance = (p: number) => rnd() < p;
+    const weighted = <T>(ws: [T, number][]): T => {
+      let r = rnd() * ws.reduce((s, [, w]) => s + w, 0);
+      for (const [k, w] of ws) if ((r -= w) < 0) return k;
+      return ws[ws.length - 1][0];
+    };
+    const hex = (n: number) => Array.from({ length: n }, () => Math.floor(rnd() * 16).toString(16)).join('');
+    const model = new FolderModel();
+    const labels = new Map<string, string>();
+    const label = (id: string | null) => (id === null ? null : (labels.get(id) ?? id));
+    const history: string[] = [];
+    const mismatches: string[] = [];
+    const fail = (msg: string): never => {
+      throw new Error(`seed ${seed}: ${msg}\nlast operations:\n  ${history.slice(-12).join('\n  ')}`);
+    };
+    const same = (ctx: string, actual: unknown, expected: unknown) => {
+      if (!isDeepStrictEqual(actual, expected)) fail(`${ctx}\n  expected ${JSON.stringify(expected)}\n  actual   ${JSON.stringify(actual)}`);
+    };
+
+    // ---- organisation: unit tree, roles, channels, members ----------------------------------
+    const { rootUnitId, admin } = await signup(t, `model ${seed}`);
+    const as = (m: { token: string }) => t.as(m.token);
+    await as(admin).patch('/api/v1/org', { settings: { maxUnitDepth: 4 } }).expect(200);
+    model.units.set(rootUnitId, { id: rootUnitId, parentId: null });
+    labels.set(rootUnitId, 'U0');
+    const unitCount = 4 + Math.floor(rnd() * 4);
+    for (let i = 1; i <= unitCount; i++) {
+      const parentId = pick([...model.units.keys()].filter((u) => model.depth(u) < 4));
+      const id = await createUnit(t, admin.token, `U${i}`, parentId);
+      model.units.set(id, { id, parentId });
+      labels.set(id, `U${i}<${label(parentId)}`);
+    }
+    const unitIds = [...model.units.keys()];
+
+    const catalog: string[] = (await as(admin).get('/api/v1/permissions').expect(200)).body.permissions;
+    const roleList: { builtinKey: string | null; id: string; permissions: string[] }[] = (await as(admin).get('/api/v1/roles').expect(200)).body.items;
+    const builtin = (key: string) => roleList.find((r) => r.builtinKey === key)!;
+    model.roles.set(builtin('administrator').id, new Set(catalog)); // SPEC §1: all permissions
+    for (const key of ['supervisor', 'agent']) model.roles.set(builtin(key).id, new Set(builtin(key).permissions));
+    labels.set(builtin('supervisor').id, 'Supervisor');
+    labels.set(builtin('agent').id, 'Agent');
+    const customRoles: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      // The last custom role lacks inbox.access: its members are never valid assignees (422).
+      const perms = i < 4 ? ['inbox.access'] : [];
+      for (const p of FOLDER_PERMS) if (chance(0.5)) perms.push(p);
+      if (chance(0.1)) perms.push('folder.all');
+      for (const [p, pr] of CONVERSATION_PERMS) if (chance(pr)) perms.push(p);
+      const id = await createRole(t, admin.token, `R${i}-${seed}`, perms);
+      model.roles.set(id, new Set(perms));
+      customRoles.push(id);
+      labels.set(id, `R${i}`);
+    }
+    const assignableRoles = [...customRoles.slice(0, 4), builtin('supervisor').id, builtin('agent').id];
+
+    const chA = await createChannel(t, admin.token, 'line', 'line A');
+    const chB = await createChannel(t, admin.token, 'line', 'line B');
+    const channels = new Map<string, TestChannel>([[chA.id, chA], [chB.id, chB]]);
+    labels.set(chA.id, 'A');
+    labels.set(chB.id, 'B');
+    const randomScope = () => (chance(0.6) ? [] : chance(0.5) ? [chA.id] : [chB.id]);
+
+    const adminM: MMember = { id: admin.id, name: 'admin', token: admin.token, unitId: rootUnitId, roleId: builtin('administrator').id, channels: [] };
+    model.members.set(admin.id, adminM);
+    labels.set(admin.id, 'admin');
+    for (let i = 1; i <= 9; i++) {
+      const unitId = pick(unitIds);
+      const roleId = i === 9 ? customRoles[4] : pick(assignableRoles);
+      const scope = randomScope();
+      const a = await createMember(t, admin.token, { name: `m${i}`, unitId, roleId, channelAccountIds: scope });
+      model.members.set(a.id, { id: a.id, name: `m${i}`, token: a.token, unitId, roleId, channels: scope });
+      labels.set(a.id, `m${i}`);
+    }
+    const members = [...model.members.values()];
+    const others = members.filter((m) => m !== adminM);
+    const describeOrg = () =>
+      others.map((m) => `${m.name}@${label(m.unitId)}/${label(m.roleId)}[${m.channels.map(label).join(',') || '*'}]`).join(' ');
+    console.log(`seed ${seed}: units ${unitIds.map(label).join(' ')}; roles ${customRoles.map((r) => `${label(r)}={${[...model.roles.get(r)!].join(',')}}`).join(' ')}; members ${describeOrg()}`);
+
+    // ---- checks ------------------------------------------------------------------------------
+    const checkDetail = async (m: MMember, c: MConv, ctx: string) => {
+      const want = model.foldersOf(m, c);
+      const res = await as(m).get(`/api/v1/conversations/${c.id}`);
+      const where = `${ctx}: GET /conversations/${label(c.id)} as ${m.name}`;
+      if (want.length === 0) return same(where, { status: res.status }, { status: 404 });
+      same(
+        where,
+        { status: res.status, folders: [...(res.body.folders ?? [])].sort(), readOnly: res.body.readOnly, convStatus: res.body.status, assignee: label(res.body.assigneeId) },
+        { status: 200, folders: [...want].sort(), readOnly: model.access(m, c) === 'read', convStatus: c.status, assignee: label(c.assigneeId) },
+      );
+    };
+
+    let listingNo = 0;
+    const listFolder = async (m: MMember, f: FolderName): Promise<string[]> => {
+      const limit = listingNo++ % 3 === 0 ? 2 : 100; // every third listing walks the cursors two at a time
+      const ids: string[] = [];
+      let cursor: string | null = null;
+      for (let page = 0; page < 200; page++) {
+        const q: string = `/api/v1/folders/${f}/conversations?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+        const res = await as(m).get(q);
+        if (res.status !== 200) fail(`${q} as ${m.name} → ${res.status} ${JSON.stringify(res.body)}`);
+        ids.push(...res.body.items.map((i: { id: string }) => i.id));
+        cursor = res.body.nextCursor;
+        if (!cursor) return ids;
+      }
+      return fail(`${f} as ${m.name}: pagination did not end`);
+    };
+
+    const checkListings = async (m: MMember, ctx: string) => {
+      const avail = model.available(m);
+      const res = await as(m).get('/api/v1/folders');
+      if (!model.has(m, 'inbox.access')) return same(`${ctx}: GET /folders as ${m.name} (no inbox.access)`, res.status, 403);
+      const counts = Object.fromEntries((res.body.items ?? []).map((i: { folder: string; count: number }) => [i.folder, i.count]));
+      same(`${ctx}: GET /folders as ${m.name}`, { status: res.status, counts }, { status: 200, counts: Object.fromEntries(avail.map((f) => [f, model.list(m, f).length])) });
+      for (const f of avail) {
+        same(`${ctx}: folder ${f} as ${m.name} (unit ${label(m.unitId)}, role ${label(m.roleId)})`, (await listFolder(m, f)).map(label), model.list(m, f).map(label));
+      }
+    };
+
+    const checkAllDetailsOf = async (m: MMember, ctx: string) => {
+      for (const c of model.convs.values()) await checkDetail(m, c, ctx);
+    };
+
+    const record = (ctx: string, expected: number[], res: { status: number; body: { message?: unknown } }): boolean => {
+      totals.statuses[res.status] = (totals.statuses[res.status] ?? 0) + 1;
+      if (expected.includes(res.status)) return res.status < 300;
+      const entry = `seed ${seed} ${ctx}: expected ${expected.join('|')}, got ${res.status} (${JSON.stringify(res.body?.message)})`;
+      if (res.status >= 400 && res.status < 500 && expected.every((s) => s >= 400)) {
+        mismatches.push(entry);
+        totals.mismatches.push(entry);
+        console.log(`MISMATCH ${entry}`);
+        return false;
+      }
+      return fail(entry);
+    };
+
+    // ---- operations --------------------------------------------------------------------------
+    const customerUser = new Map<string, string>(); // customer id → LINE user id
+    let convNo = 0;
+    for (let step = 0; step < OPS_PER_SEED; step++) {
+      totals.ops++;
+      const convs = [...model.convs.values()];
+      const kind: OpKind = convs.length === 0 ? 'customer' : weighted(OP_WEIGHTS);
+      let touched: MConv | null = null;
+      let touchedMembers: MMember[] = [];
+      let desc = '';
+
+      if (kind === 'customer') {
+        const existing = convs.length && chance(0.5) ? pick(convs) : null;
+        const ch = existing ? channels.get(existing.channelId)! : pick([chA, chB]);
+        const userId = existing ? customerUser.get(existing.customerId)! : newLineUserId();
+        const ts = nextCustomerTs();
+        const before = existing ? `${existing.status}, assignee ${label(existing.assigneeId)}` : '';
+        const { conversationId, customerId } = await customerSays(t, ch, userId, `customer message ${step}`, ts);
+        if (existing) {
+          same(`step ${step}: the customer's conversation`, conversationId, existing.id);
+          model.customerMessage(existing, ts);
+          touched = existing;
+          desc = `customer of ${label(existing.id)} writes on ${label(ch.id)} (was ${before})`;
+        } else {
+          labels.set(conversationId, `c${++convNo}`);
+          customerUser.set(customerId, userId);
+          model.newConversation(conversationId, customerId, ch.id, ts);
+          touched = model.convs.get(conversationId)!;
+          desc = `new customer writes on ${label(ch.id)} → ${label(conversationId)}`;
+        }
+      } else if (kind === 'bind' || kind === 'unbind') {
+        const c = pick(convs);
+        touched = c;
+        if (kind === 'bind') {
+          const unitId = pick(unitIds);
+          desc = `admin binds the customer of ${label(c.id)} to ${label(unitId)}`;
+          const res = await as(adminM).put(`/api/v1/customers/${c.customerId}/binding`, { unitId });
+          if (record(desc, [200], res)) c.boundUnitId = unitId;
+        } else {
+          desc = `admin unbinds the customer of ${label(c.id)} (bound to ${label(c.boundUnitId)})`;
+          const res = await as(adminM).delete(`/api/v1/customers/${c.customerId}/binding`);
+          if (record(desc, [200], res)) c.boundUnitId = null;
+        }
+      } else if (kind === 'member') {
+        const m = pick(others);
+        const what = pick(['roleId', 'unitId', 'channelAccountIds'] as const);
+        const value =
+          what === 'roleId' ? pick([...assignableRoles, customRoles[4]].filter((r) => r !== m.roleId))
+          : what === 'unitId' ? pick(unitIds.filter((u) => u !== m.unitId))
+          : randomScope();
+        desc = `admin sets ${m.name}.${what} = ${Array.isArray(value) ? `[${value.map(label).join(',')}]` : label(value)}`;
+        const res = await as(adminM).patch(`/api/v1/members/${m.id}`, { [what]: value });
+        if (record(desc, [200], res)) {
+          if (what === 'roleId') m.roleId = value as string;
+          else if (what === 'unitId') m.unitId = value as string;
+          else m.channels = value as string[];
+        }
+        touchedMembers = [m];
+      } else if (kind === 'role') {
+        const roleId = pick(customRoles);
+        const perms = new Set(model.roles.get(roleId)!);
+        const toggled = [pick(TOGGLABLE), pick(TOGGLABLE)];
+        for (const p of new Set(toggled)) if (perms.has(p)) perms.delete(p); else perms.add(p);
+        desc = `admin toggles ${[...new Set(toggled)].join(', ')} on role ${label(roleId)}`;
+        const res = await as(adminM).patch(`/api/v1/roles/${roleId}`, { permissions: [...perms] });
+        if (record(desc, [200], res)) model.roles.set(roleId, perms);
+        touchedMembers = members.filter((m) => m.roleId === roleId);
+      } else {
+        const c = pick(convs);
+        touched = c;
+        const writers = members.filter((m) => model.access(m, c) === 'write');
+        const actor = writers.length && chance(0.6) ? pick(writers) : pick(members);
+        let targetId: string | undefined;
+        if (kind === 'assign') {
+          targetId = chance(0.1) ? `${hex(8)}-${hex(4)}-4${hex(3)}-8${hex(3)}-${hex(12)}` : pick(members.filter((m) => m.id !== c.assigneeId)).id;
+        }
+        const expected = model.expectAction(kind, actor, c, targetId);
+        desc = `${actor.name} ${kind}s ${label(c.id)}${targetId ? ` to ${label(targetId)}` : ''} ` +
+          `(${c.status}, assignee ${label(c.assigneeId)}, bound ${label(c.boundUnitId)}, ch ${label(c.channelId)}; ` +
+          `actor folders [${model.foldersOf(actor, c).join(',')}])`;
+        const path = `/api/v1/conversations/${c.id}`;
+        const res =
+          kind === 'reply' ? await as(actor).post(`${path}/messages`, { text: `reply ${step}` })
+          : kind === 'note' ? await as(actor).post(`${path}/notes`, { text: `note ${step}` })
+          : kind === 'assign' ? await as(actor).post(`${path}/assign`, { assigneeId: targetId })
+          : await as(actor).post(`${path}/${kind}`);
+        if (record(`step ${step}: ${desc}`, expected, res)) model.applyAction(kind, actor, c, targetId);
+        if (kind === 'reply') await sleep(3);
+      }
+      history.push(`step ${step}: ${desc}`);
+
+      const ctx = `after step ${step} (${desc})`;
+      if (touched) for (const m of members) await checkDetail(m, touched, ctx);
+      for (const m of touchedMembers) {
+        await checkListings(m, ctx);
+        await checkAllDetailsOf(m, ctx);
+      }
+      if ((step + 1) % FULL_CHECK_EVERY === 0) for (const m of members) await checkListings(m, ctx);
+    }
+
+    // ---- end of seed: every listing and every member × conversation detail ----------------------
+    for (const m of members) {
+      await checkListings(m, `end of seed ${seed}`);
+      await checkAllDetailsOf(m, `end of seed ${seed}`);
+    }
+    const byStatus = [...model.convs.values()].reduce<Record<string, number>>((a, c) => ({ ...a, [c.status]: (a[c.status] ?? 0) + 1 }), {});
+    const privateConvs = [...model.convs.values()].filter((c) => c.privateUnits.size > 0).length;
+    console.log(`seed ${seed}: ${OPS_PER_SEED} operations, ${model.convs.size} conversations ${JSON.stringify(byStatus)}, ${privateConvs} with private messages; final org ${describeOrg()}`);
+    return mismatches;
+  }
+});
