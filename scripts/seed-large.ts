@@ -112,7 +112,7 @@ async function main(): Promise<void> {
     'customers',
     `INSERT INTO customers (org_id, channel_account_id, external_id, display_name, bound_unit_id, tags)
      SELECT $1, ($2::uuid[])[1 + (i % 4)], 'U' || $3 || i, 'Customer ' || i,
-            CASE WHEN random() < 0.3 THEN (SELECT id FROM seed_bind_units WHERE n = 1 + (i * 7919) % $5) END, '{}'
+            CASE WHEN random() < 0.3 THEN (SELECT id FROM seed_bind_units WHERE n = 1 + (i::bigint * 7919) % $5) END, '{}'
        FROM generate_series(1, $4) i`,
     [org.id, accounts, tag, CONVERSATIONS, unitCount],
   );

@@ -16,6 +16,7 @@ import { FoldersModule } from './modules/folders/folders.module';
 import { HealthModule } from './modules/health/health.module';
 import { MembersModule } from './modules/members/members.module';
 import { OrgsModule } from './modules/orgs/orgs.module';
+import { RealtimeModule } from './modules/realtime/realtime.module';
 import { RolesModule } from './modules/roles/roles.module';
 import { UnitsModule } from './modules/units/units.module';
 
@@ -28,6 +29,7 @@ import { UnitsModule } from './modules/units/units.module';
     CryptoModule,
     QueueModule,
     AccessModule,
+    RealtimeModule,
     AuditModule,
     AuthModule,
     OrgsModule,

@@ -6,6 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { appConfig } from './infra/config/app.config';
 import { HttpExceptionFilter } from './infra/http/http-exception.filter';
+import { RedisIoAdapter, socketKey } from './infra/redis/redis-io.adapter';
 
 /** Everything main.ts and the e2e tests share, so tests drive exactly the server users run. */
 export function configureApp(app: INestApplication): void {
@@ -33,6 +34,7 @@ export function configureApp(app: INestApplication): void {
     }),
   );
   app.useGlobalFilters(new HttpExceptionFilter());
+  app.useWebSocketAdapter(new RedisIoAdapter(app, cfg.redisUrl, socketKey(cfg.redisPrefix)));
   app.enableShutdownHooks();
 
   const doc = new DocumentBuilder()

@@ -11,6 +11,8 @@ import { createDatabaseFromTemplate, databaseUrl, dropDatabase } from './databas
 export interface TestApp {
   app: INestApplication;
   dbName: string;
+  /** Base URL when started with `listen` (socket.io clients need a real port). */
+  url: string | null;
   env: Record<string, string>;
   http(): ReturnType<typeof request>;
   /** A supertest agent that sends `Authorization: Bearer <token>`. */
@@ -34,11 +36,15 @@ export const TEST_SECRETS_KEY = Buffer.alloc(32, 11).toString('base64');
  * Boots the real AppModule on its own fresh database (cloned from the migrated template)
  * and its own Redis key prefix, so test files never see each other's data.
  */
-export async function startTestApp(envOverrides: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(
+  envOverrides: Record<string, string> = {},
+  opts: { listen?: boolean; shareWith?: TestApp } = {},
+): Promise<TestApp> {
   const template = process.env.OMNI_TEST_TEMPLATE_DB;
   if (!template) throw new Error('OMNI_TEST_TEMPLATE_DB is not set: run e2e tests through jest (globalSetup)');
-  const dbName = `omni_t_${process.pid}_${randomBytes(4).toString('hex')}_${Date.now().toString(36)}`;
-  await createDatabaseFromTemplate(dbName, template);
+  // A second instance (another "server process") shares the first one's database and Redis prefix.
+  const dbName = opts.shareWith?.dbName ?? `omni_t_${process.pid}_${randomBytes(4).toString('hex')}_${Date.now().toString(36)}`;
+  if (!opts.shareWith) await createDatabaseFromTemplate(dbName, template);
 
   const env: Record<string, string> = {
     DATABASE_URL: databaseUrl(dbName),
@@ -56,13 +62,20 @@ export async function startTestApp(envOverrides: Record<string, string> = {}): P
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
   const app = moduleRef.createNestApplication({ bodyParser: false, bufferLogs: true });
   configureApp(app);
-  await app.init();
+  let url: string | null = null;
+  if (opts.listen) {
+    await app.listen(0, '127.0.0.1');
+    url = await app.getUrl();
+  } else {
+    await app.init();
+  }
 
   const server = app.getHttpServer();
   const withAuth = (t: request.Test, token: string) => t.set('Authorization', `Bearer ${token}`);
   return {
     app,
     dbName,
+    url,
     env,
     http: () => request(server),
     as: (token: string) => ({
@@ -75,6 +88,7 @@ export async function startTestApp(envOverrides: Record<string, string> = {}): P
     query: (sql, params) => app.get(DataSource).query(sql, params),
     close: async () => {
       await app.close();
+      if (opts.shareWith) return;
       await dropDatabase(dbName);
       await deleteRedisKeys(env.REDIS_URL, `${dbName}:*`);
     },

@@ -20,13 +20,13 @@ interface ViewerRow {
   token_version: number;
 }
 
-const VIEWER_SQL = `
+const VIEWER_SELECT = `
   SELECT m.id, m.org_id, m.email, m.display_name, m.status, m.unit_id, u.path AS unit_path, u.depth AS unit_depth,
          m.role_id, r.name AS role_name, r.builtin, r.permissions, m.channel_account_ids, m.token_version
     FROM members m
     JOIN units u ON u.org_id = m.org_id AND u.id = m.unit_id
     JOIN roles r ON r.org_id = m.org_id AND r.id = m.role_id
-   WHERE m.org_id = $1 AND m.id = ANY($2::uuid[]) AND m.status = 'active'`;
+   WHERE m.org_id = $1 AND m.status = 'active'`;
 
 export function toViewer(row: ViewerRow): Viewer {
   // Administrator always holds the whole catalog, including permissions added after it was stored.
@@ -62,7 +62,24 @@ export class ViewerRepository {
 
   async findManyActive(orgId: string, memberIds: readonly string[]): Promise<Viewer[]> {
     if (memberIds.length === 0) return [];
-    const rows: ViewerRow[] = await this.ds.query(VIEWER_SQL, [orgId, memberIds]);
+    const rows: ViewerRow[] = await this.ds.query(`${VIEWER_SELECT} AND m.id = ANY($2::uuid[])`, [orgId, memberIds]);
+    return rows.map(toViewer);
+  }
+
+  /**
+   * Everyone who could possibly read a conversation (SPEC §8, §3 read backwards), in one
+   * query: members of the given units (the ancestors-or-self of its assignee, last assignee,
+   * binding and private-session units), the given members (assignment history),
+   * `folder.all` holders and, for an open unassigned unbound conversation, `folder.unassigned`
+   * holders. The AccessPolicy then keeps the actual readers.
+   */
+  async findReaderCandidates(orgId: string, unitIds: readonly string[], memberIds: readonly string[], openUnbound: boolean): Promise<Viewer[]> {
+    const rows: ViewerRow[] = await this.ds.query(
+      `${VIEWER_SELECT}
+         AND (m.unit_id = ANY($2::uuid[]) OR m.id = ANY($3::uuid[]) OR r.builtin = 'administrator'
+              OR $4::text = ANY(r.permissions) OR ($5 AND $6::text = ANY(r.permissions)))`,
+      [orgId, unitIds, memberIds, Permission.FolderAll, openUnbound, Permission.FolderUnassigned],
+    );
     return rows.map(toViewer);
   }
 }

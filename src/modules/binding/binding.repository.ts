@@ -35,6 +35,11 @@ export class BindingRepository {
     return new Map(rows.map((r) => [r.id, r.name]));
   }
 
+  async conversationOf(orgId: string, customerId: string, em: EntityManager): Promise<string | null> {
+    const [row] = await em.query(`SELECT id FROM conversations WHERE org_id = $1 AND customer_id = $2`, [orgId, customerId]);
+    return row?.id ?? null;
+  }
+
   async unit(orgId: string, unitId: string, em?: EntityManager): Promise<{ id: string; name: string; path: string } | null> {
     const [row] = await (em ?? this.ds.manager).query(`SELECT id, name, path FROM units WHERE org_id = $1 AND id = $2`, [orgId, unitId]);
     return row ?? null;

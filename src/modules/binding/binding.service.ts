@@ -5,6 +5,8 @@ import { AuditService } from '../audit/audit.service';
 import { CustomerRepository } from '../customers/customer.repository';
 import { CustomerView, presentCustomer } from '../customers/customer.presenter';
 import { BindingRepository, BindingState } from './binding.repository';
+import type { ConversationFacts } from '../access/folder-rules';
+import { RealtimeService } from '../realtime/realtime.service';
 
 export interface BindingChange {
   customerId: string;
@@ -23,6 +25,7 @@ export class BindingService {
     private readonly bindings: BindingRepository,
     private readonly customers: CustomerRepository,
     private readonly audit: AuditService,
+    private readonly realtime: RealtimeService,
   ) {}
 
   /** Inside a caller's transaction (admin API, binding tokens, staff departure). */
@@ -42,7 +45,7 @@ export class BindingService {
 
   /** PUT /customers/:id/binding (binding.manage): bind or transfer. */
   bind(viewer: Viewer, customerId: string, unitId: string, memberId: string | undefined): Promise<CustomerView> {
-    return this.ds.transaction(async (em) => {
+    return this.publishing(viewer.orgId, customerId, async (em) => {
       const state = await this.lock(viewer, customerId, em);
       const names = await this.bindings.unitNames(viewer.orgId, [unitId], em);
       if (!names.has(unitId)) throw new UnprocessableEntityException('unitId does not name a unit of this organisation');
@@ -57,12 +60,25 @@ export class BindingService {
 
   /** DELETE /customers/:id/binding (binding.manage). */
   unbind(viewer: Viewer, customerId: string): Promise<CustomerView> {
-    return this.ds.transaction(async (em) => {
+    return this.publishing(viewer.orgId, customerId, async (em) => {
       const state = await this.lock(viewer, customerId, em);
       const change = await this.applyInTx(viewer.orgId, state, null, null, em);
       await this.audit.record(em, viewer.orgId, { actorId: viewer.memberId, action: 'customer.unbound', targetType: 'customer', targetId: customerId, before: change.before, after: change.after });
       return presentCustomer((await this.customers.findById(viewer.orgId, customerId, em))!, viewer);
     });
+  }
+
+  /** Runs a binding change and, after commit, fans out the conversation's new audience and customer. */
+  private async publishing<T>(orgId: string, customerId: string, work: (em: EntityManager) => Promise<T>): Promise<T> {
+    let conversationId: string | null = null;
+    let before: ConversationFacts | null = null;
+    const result = await this.ds.transaction(async (em) => {
+      conversationId = await this.bindings.conversationOf(orgId, customerId, em);
+      if (conversationId) before = (await this.realtime.snapshot(orgId, [conversationId], em)).get(conversationId) ?? null;
+      return work(em);
+    });
+    if (conversationId) await this.realtime.conversationChanged({ orgId, conversationId, before, customerChanged: true });
+    return result;
   }
 
   private async lock(viewer: Viewer, customerId: string, em: EntityManager): Promise<BindingState> {

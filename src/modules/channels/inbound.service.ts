@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { withTransactionRetry } from '../../infra/database/transaction-retry';
+import { ConversationFactsRepository } from '../access/conversation-facts.repository';
+import type { ConversationFacts } from '../access/folder-rules';
 import { ConversationRepository } from '../conversations/conversation.repository';
 import { MessageEntity } from '../conversations/message.entity';
 import { MessageRepository } from '../conversations/message.repository';
@@ -27,6 +29,8 @@ export interface IngestResult {
   bindings: InboundBinding[];
   /** Messages stored `queued` that must be enqueued for delivery once committed. */
   outbound: MessageEntity[];
+  /** Each touched conversation's state before this webhook (for `conversation.removed`). */
+  before: Map<string, ConversationFacts | null>;
 }
 
 /**
@@ -43,6 +47,7 @@ export class InboundService {
     private readonly messages: MessageRepository,
     private readonly privateSessions: PrivateSessionsService,
     private readonly inboundBinding: InboundBindingService,
+    private readonly facts: ConversationFactsRepository,
   ) {}
 
   ingest(account: InboundAccount, events: readonly InboundEvent[]): Promise<IngestResult> {
@@ -56,6 +61,7 @@ export class InboundService {
         customerIds: new Set(),
         bindings: [],
         outbound: [],
+        before: new Map(),
       };
       for (const event of events) {
         if (!(await this.events.claim(account.id, event.eventKey, em))) {
@@ -103,6 +109,9 @@ export class InboundService {
   ): Promise<void> {
     const customer = await this.customers.upsertFromProvider(account.orgId, account.id, who.userId, who.displayName, em);
     const conversation = await this.conversations.ensureForCustomerLocked(account.orgId, customer.id, account.id, who.timestamp, em);
+    if (!out.before.has(conversation.id)) {
+      out.before.set(conversation.id, (await this.facts.load(account.orgId, [conversation.id], em)).get(conversation.id) ?? null);
+    }
     // A customer message in a private session is private too (SPEC §4); a reopening message is not.
     const session =
       conversation.status === 'open' ? await this.privateSessions.decide(conversation, null) : { private: false, unitIds: [] };

@@ -5,6 +5,7 @@ import { ChannelAccountRepository, ChannelAccountWithSecrets } from './channel-a
 import { InboundService, IngestResult } from './inbound.service';
 import { DeliverOutboundMessageJob } from './outbound/deliver-outbound-message.job';
 import { OutboundQueue } from './outbound/outbound.queue';
+import { RealtimeService } from '../realtime/realtime.service';
 import { InboundEvent, MalformedPayloadError } from './providers/inbound-event';
 import { parseLineWebhook } from './providers/line.parser';
 import { parseMetaWebhook } from './providers/meta.parser';
@@ -24,6 +25,7 @@ export class WebhooksService {
     private readonly cipher: SecretsCipher,
     private readonly inbound: InboundService,
     private readonly outbound: OutboundQueue,
+    private readonly realtime: RealtimeService,
   ) {}
 
   async receive(type: ChannelType, accountId: string, raw: Buffer, signature: string | undefined): Promise<IngestResult> {
@@ -48,6 +50,16 @@ export class WebhooksService {
     const result = await this.inbound.ingest({ id: account.id, orgId: account.orgId }, events);
     // Committed: now hand the queued replies (binding confirmations) to the outbound worker.
     for (const m of result.outbound) await this.outbound.enqueue(new DeliverOutboundMessageJob({ orgId: m.orgId, messageId: m.id }));
+    await this.realtime.conversationsChanged(
+      [...result.conversationIds].map((conversationId) => ({
+        orgId: account.orgId,
+        conversationId,
+        before: result.before.get(conversationId) ?? null,
+        createdMessages: result.createdMessages.filter((m) => m.conversationId === conversationId),
+        updatedMessages: result.updatedMessages.filter((m) => m.conversationId === conversationId),
+        customerChanged: result.bindings.some((b) => b.confirmation.conversationId === conversationId),
+      })),
+    );
     this.logger.debug({ accountId, type, applied: result.applied, skipped: result.skipped }, 'webhook applied');
     return result;
   }

@@ -11,6 +11,7 @@ import { ConversationEntity } from './conversation.entity';
 import { ConversationRepository } from './conversation.repository';
 import { MessageEntity } from './message.entity';
 import { PrivateSessionsService } from './private-sessions.service';
+import { RealtimeService } from '../realtime/realtime.service';
 
 export type ConversationAction = 'claim' | 'assign' | 'complete' | 'reopen' | 'trash' | 'unassign';
 
@@ -24,6 +25,7 @@ export class ConversationActionsService {
     private readonly viewers: ViewerRepository,
     private readonly privateSessions: PrivateSessionsService,
     private readonly policy: AccessPolicy,
+    private readonly realtime: RealtimeService,
   ) {}
 
   /** Exactly one of two simultaneous claims wins; the other gets 409. */
@@ -46,7 +48,7 @@ export class ConversationActionsService {
   }
 
   assign(viewer: Viewer, id: string, assigneeId: string, note: string | undefined): Promise<void> {
-    return this.inTx(viewer, id, async (em, conv) => {
+    return this.inTx(viewer, id, async (em, conv, created) => {
       const grant = await this.policy.requireAction(viewer, id, Permission.ConversationAssign, em);
       if (conv.status !== 'open') throw new ConflictException(`The conversation is ${conv.status}; reopen it before assigning`);
       const assignee = await this.viewers.findActive(viewer.orgId, assigneeId);
@@ -54,17 +56,17 @@ export class ConversationActionsService {
         throw new UnprocessableEntityException('The assignee must be an active member of this organisation with inbox access whose channel scope covers this conversation');
       }
       if (conv.assigneeId === assigneeId) throw new ConflictException('The conversation is already assigned to this member');
-      if (conv.assigneeId) await this.end(viewer, conv, 'transferred', em);
+      if (conv.assigneeId) await this.end(viewer, conv, 'transferred', em, created);
       const a = await this.assignments.start(viewer.orgId, { conversationId: id, memberId: assignee!.memberId, unitId: assignee!.unitId, assignedById: viewer.memberId, note: note ?? null }, em);
-      if (note) await this.writeNote(viewer, conv, note, a.startedAt, em);
+      if (note) created.push(await this.writeNote(viewer, conv, note, a.startedAt, em));
     });
   }
 
   complete(viewer: Viewer, id: string): Promise<void> {
-    return this.inTx(viewer, id, async (em, conv) => {
+    return this.inTx(viewer, id, async (em, conv, created) => {
       await this.policy.requireAction(viewer, id, Permission.ConversationComplete, em);
       if (conv.status !== 'open') throw new ConflictException(`The conversation is already ${conv.status}`);
-      if (conv.assigneeId) await this.end(viewer, conv, 'completed', em);
+      if (conv.assigneeId) await this.end(viewer, conv, 'completed', em, created);
       await this.conversations.update(viewer.orgId, id, { status: 'done' }, em);
     });
   }
@@ -78,33 +80,34 @@ export class ConversationActionsService {
   }
 
   trash(viewer: Viewer, id: string): Promise<void> {
-    return this.inTx(viewer, id, async (em, conv) => {
+    return this.inTx(viewer, id, async (em, conv, created) => {
       await this.policy.requireAction(viewer, id, Permission.ConversationTrash, em);
       if (conv.status === 'trashed') throw new ConflictException('The conversation is already in the trash');
-      if (conv.assigneeId) await this.end(viewer, conv, 'unassigned', em);
+      if (conv.assigneeId) await this.end(viewer, conv, 'unassigned', em, created);
       await this.conversations.update(viewer.orgId, id, { status: 'trashed' }, em);
     });
   }
 
   unassign(viewer: Viewer, id: string): Promise<void> {
-    return this.inTx(viewer, id, async (em, conv) => {
+    return this.inTx(viewer, id, async (em, conv, created) => {
       await this.policy.requireAction(viewer, id, Permission.ConversationAssign, em);
       if (!conv.assigneeId) throw new ConflictException('The conversation is not assigned');
-      await this.end(viewer, conv, 'unassigned', em);
+      await this.end(viewer, conv, 'unassigned', em, created);
     });
   }
 
   /** Ends the current assignment; a private session that held private messages gets its closing system message. */
-  private async end(viewer: Viewer | null, conv: ConversationEntity, reason: AssignmentEndReason, em: EntityManager): Promise<void> {
+  private async end(viewer: Viewer | null, conv: ConversationEntity, reason: AssignmentEndReason, em: EntityManager, created: MessageEntity[]): Promise<void> {
     const ended = await this.assignments.endCurrent(conv.orgId, conv.id, reason, viewer?.memberId ?? null, em);
-    if (ended) await this.privateSessions.closeSession(conv.orgId, conv.id, ended.startedAt, em);
+    const closing = ended && (await this.privateSessions.closeSession(conv.orgId, conv.id, ended.startedAt, em));
+    if (closing) created.push(closing);
   }
 
-  private async writeNote(viewer: Viewer, conv: ConversationEntity, text: string, at: Date, em: EntityManager): Promise<void> {
+  private async writeNote(viewer: Viewer, conv: ConversationEntity, text: string, at: Date, em: EntityManager): Promise<MessageEntity> {
     const fresh = (await this.conversations.findById(conv.orgId, conv.id, em))!;
     const decision = await this.privateSessions.decide(fresh, viewer);
     const repo = em.getRepository(MessageEntity);
-    await repo.save(
+    const note = await repo.save(
       repo.create({
         orgId: conv.orgId,
         conversationId: conv.id,
@@ -124,14 +127,24 @@ export class ConversationActionsService {
       }),
     );
     await this.privateSessions.recordUnits(conv.orgId, conv.id, decision.unitIds, em);
+    return note;
   }
 
-  private inTx(viewer: Viewer, id: string, work: (em: EntityManager, conv: ConversationEntity) => Promise<void>): Promise<void> {
-    return withTransactionRetry(this.ds, async (em) => {
+  /**
+   * One transaction on the locked row; after commit, the change (state before, messages
+   * written) goes to the real-time fan-out.
+   */
+  private async inTx(viewer: Viewer, id: string, work: (em: EntityManager, conv: ConversationEntity, created: MessageEntity[]) => Promise<void>): Promise<void> {
+    const created: MessageEntity[] = [];
+    const before = await withTransactionRetry(this.ds, async (em) => {
+      created.length = 0;
       // The row lock serializes every change to one conversation (claims, transfers, completes).
       const conv = await this.conversations.lockById(viewer.orgId, id, em);
       if (!conv) throw new NotFoundException('Conversation not found');
-      await work(em, conv);
+      const snapshot = (await this.realtime.snapshot(viewer.orgId, [id], em)).get(id) ?? null;
+      await work(em, conv, created);
+      return snapshot;
     });
+    await this.realtime.conversationChanged({ orgId: viewer.orgId, conversationId: id, before, createdMessages: created });
   }
 }

@@ -13,6 +13,8 @@ import { ConversationRepository } from './conversation.repository';
 import { MessageEntity } from './message.entity';
 import { MessageView, presentMessage } from './message.presenter';
 import { PrivateSessionsService } from './private-sessions.service';
+import { RealtimeService } from '../realtime/realtime.service';
+import type { ConversationFacts } from '../access/folder-rules';
 
 /** Replies to the customer (queued, then delivered by the outbound worker) and internal notes. */
 @Injectable()
@@ -25,11 +27,14 @@ export class ConversationMessagesService {
     private readonly policy: AccessPolicy,
     private readonly viewers: ViewerRepository,
     private readonly privateSessions: PrivateSessionsService,
+    private readonly realtime: RealtimeService,
   ) {}
 
   async reply(viewer: Viewer, conversationId: string, text: string): Promise<MessageView> {
+    let before: ConversationFacts | null = null;
     const message = await this.ds.transaction(async (em) => {
       const conv = await this.lock(viewer, conversationId, em);
+      before = (await this.realtime.snapshot(viewer.orgId, [conversationId], em)).get(conversationId) ?? null;
       await this.policy.requireAction(viewer, conversationId, Permission.ConversationReply, em);
       const account = await this.accounts.findById(viewer.orgId, conv.channelAccountId, em);
       if (!account) throw new NotFoundException('Conversation not found');
@@ -43,13 +48,16 @@ export class ConversationMessagesService {
     });
     // Enqueued after commit, so the worker always finds the row it is told about.
     await this.outbound.enqueue(new DeliverOutboundMessageJob({ orgId: viewer.orgId, messageId: message.id }));
+    await this.realtime.conversationChanged({ orgId: viewer.orgId, conversationId, before, createdMessages: [message] });
     return presentMessage(message, this.policy.seesPrivateContent(viewer));
   }
 
   /** An internal note: never sent to the customer; @mentions must name members who can read the conversation. */
   async note(viewer: Viewer, conversationId: string, text: string, mentionIds: readonly string[] = []): Promise<MessageView> {
+    let before: ConversationFacts | null = null;
     const message = await this.ds.transaction(async (em) => {
       const conv = await this.lock(viewer, conversationId, em);
+      before = (await this.realtime.snapshot(viewer.orgId, [conversationId], em)).get(conversationId) ?? null;
       const grant = await this.policy.requireAction(viewer, conversationId, Permission.ConversationNote, em);
       const unique = [...new Set(mentionIds)];
       if (unique.length) {
@@ -62,6 +70,7 @@ export class ConversationMessagesService {
       }
       return this.write(viewer, conv, { kind: 'note', text, status: null, mentionIds: unique }, em);
     });
+    await this.realtime.conversationChanged({ orgId: viewer.orgId, conversationId, before, createdMessages: [message] });
     return presentMessage(message, this.policy.seesPrivateContent(viewer));
   }
 

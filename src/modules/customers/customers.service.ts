@@ -1,5 +1,6 @@
 import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { RealtimeService } from '../realtime/realtime.service';
 import { AccessPolicy } from '../access/access.policy';
 import { Permission } from '../access/permissions';
 import type { Viewer } from '../access/viewer';
@@ -17,6 +18,7 @@ export class CustomersService {
     private readonly customers: CustomerRepository,
     private readonly policy: AccessPolicy,
     private readonly audit: AuditService,
+    private readonly realtime: RealtimeService,
   ) {}
 
   async get(viewer: Viewer, id: string, reveal: boolean): Promise<CustomerView> {
@@ -38,8 +40,12 @@ export class CustomersService {
     return presentCustomer(customer, viewer, { reveal });
   }
 
-  update(viewer: Viewer, id: string, dto: UpdateCustomerDto): Promise<CustomerView> {
-    return this.ds.transaction(async (em) => {
+  async update(viewer: Viewer, id: string, dto: UpdateCustomerDto): Promise<CustomerView> {
+    return this.publishing(viewer, id, (em) => this.updateInTx(viewer, id, dto, em));
+  }
+
+  private updateInTx(viewer: Viewer, id: string, dto: UpdateCustomerDto, em: EntityManager): Promise<CustomerView> {
+    return (async () => {
       const { customer, conversationId } = await this.readable(viewer, id);
       await this.policy.requireAction(viewer, conversationId, Permission.CustomerProfileEdit, em);
       const profile = { ...customer.profile, ...(dto.profile ?? {}) };
@@ -52,16 +58,23 @@ export class CustomersService {
         after: { displayName: dto.displayName, fields: Object.keys(dto.profile ?? {}) },
       });
       return presentCustomer((await this.customers.findById(viewer.orgId, id, em))!, viewer);
-    });
+    })();
   }
 
   setTags(viewer: Viewer, id: string, tags: string[]): Promise<CustomerView> {
-    return this.ds.transaction(async (em) => {
+    return this.publishing(viewer, id, async (em) => {
       const { conversationId } = await this.readable(viewer, id);
       await this.policy.requireAction(viewer, conversationId, Permission.CustomerTagsEdit, em);
       await this.customers.update(viewer.orgId, id, { tags: [...new Set(tags)] }, em);
       return presentCustomer((await this.customers.findById(viewer.orgId, id, em))!, viewer);
     });
+  }
+
+  private async publishing<T>(viewer: Viewer, id: string, work: (em: EntityManager) => Promise<T>): Promise<T> {
+    const result = await this.ds.transaction(work);
+    const found = await this.customers.findWithConversation(viewer.orgId, id);
+    if (found) await this.realtime.conversationChanged({ orgId: viewer.orgId, conversationId: found.conversationId, before: null, customerChanged: true });
+    return result;
   }
 
   private async readable(viewer: Viewer, id: string): Promise<{ customer: CustomerEntity; conversationId: string }> {

@@ -18,6 +18,16 @@ export class MemberDepartureRepository {
     return rows.map((r) => r.id);
   }
 
+  /** Conversations whose audience the departure changes: held by the leaver, or of customers bound to them. */
+  async affectedConversationIds(orgId: string, leaverId: string, em: EntityManager): Promise<string[]> {
+    const rows: { id: string }[] = await em.query(
+      `SELECT id FROM conversations WHERE org_id = $1 AND assignee_id = $2 AND status = 'open'
+       UNION SELECT c.id FROM conversations c JOIN customers cu ON cu.id = c.customer_id WHERE cu.org_id = $1 AND cu.bound_member_id = $2`,
+      [orgId, leaverId],
+    );
+    return rows.map((r) => r.id);
+  }
+
   /** Every customer bound to the leaver → the handover member and their unit (tag follows the unit). */
   async moveBindings(orgId: string, leaverId: string, to: { memberId: string; unitId: string }, em: EntityManager): Promise<number> {
     const [row] = await em.query(

@@ -5,6 +5,8 @@ import { Permission } from '../access/permissions';
 import type { Viewer } from '../access/viewer';
 import { ViewerRepository } from '../access/viewer.repository';
 import { AuditService } from '../audit/audit.service';
+import type { ConversationFacts } from '../access/folder-rules';
+import { RealtimeService } from '../realtime/realtime.service';
 import { BindingLinkRepository } from '../binding/binding-link.repository';
 import { MemberView } from './member.dto';
 import { MemberDepartureRepository } from './member-departure.repository';
@@ -31,9 +33,21 @@ export class MemberDepartureService {
     private readonly departures: MemberDepartureRepository,
     private readonly links: BindingLinkRepository,
     private readonly audit: AuditService,
+    private readonly realtime: RealtimeService,
   ) {}
 
-  deactivate(actor: Viewer, leaverId: string, handoverMemberId: string): Promise<DepartureResult> {
+  async deactivate(actor: Viewer, leaverId: string, handoverMemberId: string): Promise<DepartureResult> {
+    let before = new Map<string, ConversationFacts>();
+    const result = await this.inTx(actor, leaverId, handoverMemberId, (snapshot) => (before = snapshot));
+    this.realtime.memberDeactivated(leaverId);
+    // The moved conversations' audiences change; fan them out without holding the answer back.
+    this.realtime.inBackground(
+      [...before.keys()].map((conversationId) => ({ orgId: actor.orgId, conversationId, before: before.get(conversationId) ?? null, customerChanged: true })),
+    );
+    return result;
+  }
+
+  private inTx(actor: Viewer, leaverId: string, handoverMemberId: string, snapshot: (facts: Map<string, ConversationFacts>) => void): Promise<DepartureResult> {
     return this.ds.transaction(async (em) => {
       const admins = await this.members.lockActiveAdministrators(actor.orgId, em);
       const leaver = await this.members.lockById(actor.orgId, leaverId, em);
@@ -50,6 +64,7 @@ export class MemberDepartureService {
         throw new UnprocessableEntityException(`The handover member's channel scope does not cover channel accounts ${outOfScope.join(', ')} of the leaver's customers`);
       }
 
+      snapshot(await this.realtime.snapshot(actor.orgId, await this.departures.affectedConversationIds(actor.orgId, leaverId, em), em));
       const to = { memberId: handover.memberId, unitId: handover.unitId };
       const bindings = await this.departures.moveBindings(actor.orgId, leaverId, to, em);
       const conversationIds = await this.departures.moveConversations(actor.orgId, leaverId, to, actor.memberId, `Handover: ${leaver.displayName} left`, em);

@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { decodeTimeIdCursor, Page, toPage } from '../../infra/http/pagination';
 import type { Viewer } from '../access/viewer';
 import { AuditService } from '../audit/audit.service';
+import { RealtimeService } from '../realtime/realtime.service';
 import { RoleRepository } from '../roles/role.repository';
 import { UnitRepository } from '../units/unit.repository';
 import { CreateMemberDto, ListMembersQueryDto, MemberView, UpdateMemberDto } from './member.dto';
@@ -31,6 +32,7 @@ export class MembersService {
     private readonly units: UnitRepository,
     private readonly roles: RoleRepository,
     private readonly audit: AuditService,
+    private readonly realtime: RealtimeService,
   ) {}
 
   async list(viewer: Viewer, q: ListMembersQueryDto): Promise<Page<MemberView>> {
@@ -79,7 +81,15 @@ export class MembersService {
     return this.ds.transaction(async (em) => toMemberView(await this.createInTx(viewer.orgId, viewer.memberId, dto, em)));
   }
 
-  update(viewer: Viewer, id: string, dto: UpdateMemberDto): Promise<MemberView> {
+  async update(viewer: Viewer, id: string, dto: UpdateMemberDto): Promise<MemberView> {
+    const after = await this.updateInTx(viewer, id, dto);
+    // Open sockets follow at once: a revoked token disconnects, anything else re-scopes.
+    if (dto.password !== undefined) this.realtime.memberDeactivated(id);
+    else await this.realtime.permissionsChanged(viewer.orgId, [id]);
+    return after;
+  }
+
+  private updateInTx(viewer: Viewer, id: string, dto: UpdateMemberDto): Promise<MemberView> {
     return this.ds.transaction(async (em) => {
       const admins = await this.members.lockActiveAdministrators(viewer.orgId, em);
       const member = await this.members.lockById(viewer.orgId, id, em);

@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ALL_PERMISSIONS, BUILTIN_ROLE_PERMISSIONS } from '../access/permissions';
 import type { Viewer } from '../access/viewer';
 import { AuditService } from '../audit/audit.service';
+import { RealtimeService } from '../realtime/realtime.service';
 import { CreateRoleDto, RoleView, UpdateRoleDto } from './role.dto';
 import { BuiltinRole, RoleEntity } from './role.entity';
 import { RoleRepository } from './role.repository';
@@ -32,6 +33,7 @@ export class RolesService {
     private readonly ds: DataSource,
     private readonly roles: RoleRepository,
     private readonly audit: AuditService,
+    private readonly realtime: RealtimeService,
   ) {}
 
   async list(viewer: Viewer): Promise<{ items: RoleView[] }> {
@@ -70,7 +72,13 @@ export class RolesService {
     });
   }
 
-  update(viewer: Viewer, id: string, dto: UpdateRoleDto): Promise<RoleView> {
+  async update(viewer: Viewer, id: string, dto: UpdateRoleDto): Promise<RoleView> {
+    const after = await this.updateInTx(viewer, id, dto);
+    await this.realtime.roleChanged(viewer.orgId, id);
+    return after;
+  }
+
+  private updateInTx(viewer: Viewer, id: string, dto: UpdateRoleDto): Promise<RoleView> {
     return this.ds.transaction(async (em) => {
       const role = await this.roles.lockById(viewer.orgId, id, em);
       if (!role) throw new NotFoundException('Role not found');

@@ -3,6 +3,7 @@ import { randomUUID } from 'crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Viewer } from '../access/viewer';
 import { AuditService } from '../audit/audit.service';
+import { RealtimeService } from '../realtime/realtime.service';
 import { OrgRepository } from '../orgs/org.repository';
 import { CreateUnitDto, UnitView, UpdateUnitDto } from './unit.dto';
 import { UnitEntity } from './unit.entity';
@@ -17,6 +18,7 @@ export class UnitsService {
     private readonly units: UnitRepository,
     private readonly orgs: OrgRepository,
     private readonly audit: AuditService,
+    private readonly realtime: RealtimeService,
   ) {}
 
   async list(viewer: Viewer): Promise<{ items: UnitView[] }> {
@@ -57,7 +59,16 @@ export class UnitsService {
     });
   }
 
-  update(viewer: Viewer, id: string, dto: UpdateUnitDto): Promise<UnitView> {
+  async update(viewer: Viewer, id: string, dto: UpdateUnitDto): Promise<UnitView> {
+    const after = await this.updateInTx(viewer, id, dto);
+    if (dto.parentId !== undefined) {
+      const moved = await this.units.findById(viewer.orgId, id);
+      if (moved) await this.realtime.unitTreeChanged(viewer.orgId, moved.path);
+    }
+    return after;
+  }
+
+  private updateInTx(viewer: Viewer, id: string, dto: UpdateUnitDto): Promise<UnitView> {
     return this.ds.transaction(async (em) => {
       const org = await this.orgs.lock(viewer.orgId, em);
       const unit = await this.units.lockById(viewer.orgId, id, em);

@@ -8,6 +8,7 @@ import { MessageRepository } from '../../conversations/message.repository';
 import { ChannelType } from '../channel-account.entity';
 import { DeliverOutboundMessageJob } from './deliver-outbound-message.job';
 import { ProviderClient, ProviderSendError } from './provider-client';
+import { RealtimeService } from '../../realtime/realtime.service';
 
 interface DeliveryRow {
   status: string;
@@ -28,8 +29,15 @@ export class OutboundProcessor extends WorkerHost {
     private readonly messages: MessageRepository,
     private readonly provider: ProviderClient,
     private readonly cipher: SecretsCipher,
+    private readonly realtime: RealtimeService,
   ) {
     super();
+  }
+
+  /** The final status is pushed to everyone who can read the conversation. */
+  private async publish(orgId: string, messageId: string): Promise<void> {
+    const message = await this.messages.findById(orgId, messageId);
+    if (message) await this.realtime.conversationChanged({ orgId, conversationId: message.conversationId, before: null, updatedMessages: [message] });
   }
 
   async process(job: Job<DeliverOutboundMessageJob['data']>): Promise<void> {
@@ -55,11 +63,11 @@ export class OutboundProcessor extends WorkerHost {
         text: row.text ?? '',
         idempotencyKey: messageId,
       });
-      await this.messages.markSent(orgId, messageId, providerMessageId, attempt);
+      if (await this.messages.markSent(orgId, messageId, providerMessageId, attempt)) await this.publish(orgId, messageId);
     } catch (e) {
       const retryable = !(e instanceof ProviderSendError) || e.retryable;
       const final = !retryable || attempt >= (job.opts.attempts ?? 1);
-      await this.messages.recordAttempt(orgId, messageId, attempt, (e as Error).message, final);
+      if ((await this.messages.recordAttempt(orgId, messageId, attempt, (e as Error).message, final)) && final) await this.publish(orgId, messageId);
       this.logger.warn(`delivery of ${messageId} attempt ${attempt} failed${final ? ' (final)' : ''}: ${(e as Error).message}`);
       throw retryable ? e : new UnrecoverableError((e as Error).message);
     }
