@@ -32,23 +32,37 @@ export const viewerParams = (v: Pick<Viewer, 'orgId' | 'memberId' | 'unitPath' |
 
 /** One page of a folder: $6 = limit + 1; with a keyset, $7/$8 = the last row's sort key and id. */
 export function folderPageSql(folder: Folder, keyset: boolean): string {
-  const { where, sort } = FOLDER_SQL[folder];
+  const { where, sort, perUnit } = FOLDER_SQL[folder];
+  const after = keyset ? `AND (c.${sort}, c.id) < ($7::timestamptz, $8::uuid)` : '';
+  // Per-unit top-N, merged: each unit's rows come off its own index range already sorted.
+  const source = perUnit
+    ? `(SELECT c.* FROM (${perUnit.units}) s CROSS JOIN LATERAL (
+          SELECT c.* FROM conversations c
+           WHERE c.org_id = $1 AND ${perUnit.column} = s.id AND ${CHANNEL_SCOPE_SQL} AND (${perUnit.rest}) ${after}
+           ORDER BY c.${sort} DESC, c.id DESC LIMIT $6) c)`
+    : 'conversations';
+  // Sort and cut first, then join the customers of the page only.
   return `SELECT c.id, c.status, c.channel_account_id, c.customer_id, cu.display_name AS customer_display_name,
               c.assignee_id, c.assignee_unit_id, c.assigned_at, c.bound_unit_id, c.last_customer_message_at,
               c.last_agent_reply_at, c.last_activity_at, c.last_assigned_at, c.last_message_id, c.${sort}::text AS sort_key
-         FROM conversations c
+         FROM (SELECT c.* FROM ${source} c
+                WHERE c.org_id = $1 AND ${CHANNEL_SCOPE_SQL} AND (${where}) ${after}
+                ORDER BY c.${sort} DESC, c.id DESC
+                LIMIT $6) c
          JOIN customers cu ON cu.org_id = c.org_id AND cu.id = c.customer_id
-        WHERE c.org_id = $1 AND ${CHANNEL_SCOPE_SQL} AND (${where})
-              ${keyset ? `AND (c.${sort}, c.id) < ($7::timestamptz, $8::uuid)` : ''}
-        ORDER BY c.${sort} DESC, c.id DESC
-        LIMIT $6`;
+        ORDER BY c.${sort} DESC, c.id DESC`;
 }
 
 export function folderCountsSql(folders: readonly Folder[]): string {
-  const cols = folders.map(
-    (f, i) =>
-      `(SELECT count(*) FROM (SELECT 1 FROM conversations c WHERE c.org_id = $1 AND ${CHANNEL_SCOPE_SQL} AND (${FOLDER_SQL[f].where}) LIMIT ${COUNT_CAP + 1}) x)::int AS f${i}`,
-  );
+  const cap = COUNT_CAP + 1;
+  const cols = folders.map((f, i) => {
+    const { where, perUnit } = FOLDER_SQL[f];
+    const rows = perUnit
+      ? `SELECT 1 FROM (${perUnit.units}) s CROSS JOIN LATERAL (
+           SELECT 1 FROM conversations c WHERE c.org_id = $1 AND ${perUnit.column} = s.id AND ${CHANNEL_SCOPE_SQL} AND (${perUnit.rest}) LIMIT ${cap}) c`
+      : `SELECT 1 FROM conversations c WHERE c.org_id = $1 AND ${CHANNEL_SCOPE_SQL} AND (${where})`;
+    return `(SELECT count(*) FROM (${rows} LIMIT ${cap}) x)::int AS f${i}`;
+  });
   return `SELECT ${cols.join(', ')}`;
 }
 

@@ -13,11 +13,23 @@ export type SortColumn = 'last_activity_at' | 'last_customer_message_at' | 'last
 export interface FolderSql {
   where: string;
   sort: SortColumn;
+  /**
+   * Folders whose rows hang off a SET of units (department, subordinates, subordinate_bound)
+   * are also written per unit: for each unit, its top rows by the folder's index, merged.
+   * A page then costs (units × page) index entries instead of sorting the whole subtree.
+   */
+  perUnit?: { column: string; units: string; rest: string };
 }
 
+const SELF_OR_CHILD_UNITS = `SELECT u.id FROM units u WHERE u.org_id = $1 AND (u.id = $4 OR u.parent_id = $4)`;
+const BELOW_UNITS = `SELECT u.id FROM units u WHERE u.org_id = $1 AND u.path LIKE $3 || '%' AND u.id <> $4`;
+const perUnit = (column: string, units: string, rest: string, sort: SortColumn): FolderSql => ({
+  where: `${rest} AND ${column} IN (${units})`,
+  sort,
+  perUnit: { column, units, rest },
+});
+
 const subtree = (col: string) => `${col} IN (SELECT u.id FROM units u WHERE u.org_id = $1 AND u.path LIKE $3 || '%')`;
-const below = (col: string) => `${col} IN (SELECT u.id FROM units u WHERE u.org_id = $1 AND u.path LIKE $3 || '%' AND u.id <> $4)`;
-const selfOrChild = (col: string) => `${col} IN (SELECT u.id FROM units u WHERE u.org_id = $1 AND (u.id = $4 OR u.parent_id = $4))`;
 const closed = (status: 'done' | 'trashed') =>
   `c.status = '${status}' AND (${subtree('c.last_assignee_unit_id')} OR ${subtree('c.bound_unit_id')} OR c.last_assignee_id = $2)`;
 
@@ -27,10 +39,10 @@ export const FOLDER_SQL: Record<Folder, FolderSql> = {
     sort: 'last_activity_at',
   },
   assigned: { where: `c.status = 'open' AND c.assignee_id = $2`, sort: 'last_activity_at' },
-  department: { where: `c.status = 'open' AND ${selfOrChild('c.assignee_unit_id')}`, sort: 'last_customer_message_at' },
-  subordinates: { where: `c.status = 'open' AND ${below('c.assignee_unit_id')}`, sort: 'last_customer_message_at' },
+  department: perUnit('c.assignee_unit_id', SELF_OR_CHILD_UNITS, `c.status = 'open'`, 'last_customer_message_at'),
+  subordinates: perUnit('c.assignee_unit_id', BELOW_UNITS, `c.status = 'open'`, 'last_customer_message_at'),
   bound: { where: `c.status <> 'trashed' AND c.bound_unit_id = $4`, sort: 'last_customer_message_at' },
-  subordinate_bound: { where: `c.status <> 'trashed' AND ${below('c.bound_unit_id')}`, sort: 'last_customer_message_at' },
+  subordinate_bound: perUnit('c.bound_unit_id', BELOW_UNITS, `c.status <> 'trashed' AND c.bound_unit_id IS NOT NULL`, 'last_customer_message_at'),
   previously_handled: {
     where: `c.id IN (SELECT a.conversation_id FROM assignments a WHERE a.org_id = $1 AND a.member_id = $2 AND a.ended_at IS NOT NULL)
             AND c.assignee_id IS DISTINCT FROM $2`,
