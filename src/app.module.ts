@@ -15,6 +15,7 @@ import { CustomersModule } from './modules/customers/customers.module';
 import { FoldersModule } from './modules/folders/folders.module';
 import { HealthModule } from './modules/health/health.module';
 import { MembersModule } from './modules/members/members.module';
+import { NotificationsModule } from './modules/notifications/notifications.module';
 import { OrgsModule } from './modules/orgs/orgs.module';
 import { RealtimeModule } from './modules/realtime/realtime.module';
 import { RolesModule } from './modules/roles/roles.module';
@@ -30,6 +31,7 @@ import { UnitsModule } from './modules/units/units.module';
     QueueModule,
     AccessModule,
     RealtimeModule,
+    NotificationsModule,
     AuditModule,
     AuthModule,
     OrgsModule,

@@ -1,6 +1,7 @@
 /** Every BullMQ queue. Job names are the job classes' names; payloads carry ids only. */
 export enum QueueName {
   Outbound = 'outbound',
+  Notifications = 'notifications',
 }
 
 export interface OrgScopedJob {

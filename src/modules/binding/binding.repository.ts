@@ -6,6 +6,7 @@ export interface BindingState {
   boundUnitId: string | null;
   boundMemberId: string | null;
   tags: string[];
+  displayName: string;
 }
 
 /** Binding writes: the customer and the conversation's mirror column change together. */
@@ -15,10 +16,12 @@ export class BindingRepository {
 
   async lockCustomer(orgId: string, customerId: string, em: EntityManager): Promise<BindingState | null> {
     const [row] = await em.query(
-      `SELECT id, bound_unit_id, bound_member_id, tags FROM customers WHERE org_id = $1 AND id = $2 FOR UPDATE`,
+      `SELECT id, bound_unit_id, bound_member_id, tags, display_name FROM customers WHERE org_id = $1 AND id = $2 FOR UPDATE`,
       [orgId, customerId],
     );
-    return row ? { customerId: row.id, boundUnitId: row.bound_unit_id, boundMemberId: row.bound_member_id, tags: row.tags } : null;
+    return row
+      ? { customerId: row.id, boundUnitId: row.bound_unit_id, boundMemberId: row.bound_member_id, tags: row.tags, displayName: row.display_name }
+      : null;
   }
 
   async write(orgId: string, customerId: string, unitId: string | null, memberId: string | null, tags: string[], em: EntityManager): Promise<void> {

@@ -7,6 +7,8 @@ import { CustomerView, presentCustomer } from '../customers/customer.presenter';
 import { BindingRepository, BindingState } from './binding.repository';
 import type { ConversationFacts } from '../access/folder-rules';
 import { RealtimeService } from '../realtime/realtime.service';
+import { NotificationsService } from '../notifications/notifications.service';
+import { randomUUID } from 'crypto';
 
 export interface BindingChange {
   customerId: string;
@@ -26,6 +28,7 @@ export class BindingService {
     private readonly customers: CustomerRepository,
     private readonly audit: AuditService,
     private readonly realtime: RealtimeService,
+    private readonly notifications: NotificationsService,
   ) {}
 
   /** Inside a caller's transaction (admin API, binding tokens, staff departure). */
@@ -44,8 +47,9 @@ export class BindingService {
   }
 
   /** PUT /customers/:id/binding (binding.manage): bind or transfer. */
-  bind(viewer: Viewer, customerId: string, unitId: string, memberId: string | undefined): Promise<CustomerView> {
-    return this.publishing(viewer.orgId, customerId, async (em) => {
+  async bind(viewer: Viewer, customerId: string, unitId: string, memberId: string | undefined): Promise<CustomerView> {
+    let notice: Parameters<NotificationsService['customerBound']>[1] | null = null;
+    const view = await this.publishing(viewer.orgId, customerId, async (em) => {
       const state = await this.lock(viewer, customerId, em);
       const names = await this.bindings.unitNames(viewer.orgId, [unitId], em);
       if (!names.has(unitId)) throw new UnprocessableEntityException('unitId does not name a unit of this organisation');
@@ -54,8 +58,18 @@ export class BindingService {
       }
       const change = await this.applyInTx(viewer.orgId, state, unitId, memberId ?? null, em);
       await this.audit.record(em, viewer.orgId, { actorId: viewer.memberId, action: 'customer.bound', targetType: 'customer', targetId: customerId, before: change.before, after: change.after });
+      notice = {
+        customerId,
+        conversationId: await this.bindings.conversationOf(viewer.orgId, customerId, em),
+        customerDisplayName: state.displayName,
+        unitId,
+        unitName: names.get(unitId)!,
+        memberId: memberId ?? null,
+      };
       return presentCustomer((await this.customers.findById(viewer.orgId, customerId, em))!, viewer);
     });
+    if (notice) await this.notifications.customerBound(viewer.orgId, notice, randomUUID());
+    return view;
   }
 
   /** DELETE /customers/:id/binding (binding.manage). */

@@ -9,6 +9,7 @@ import { bindingConfirmation, findBindingToken } from './binding-token';
 export interface InboundBinding {
   change: BindingChange;
   unitName: string;
+  customerDisplayName: string;
   /** The confirmation, stored `queued`: enqueue it for delivery after commit. */
   confirmation: MessageEntity;
 }
@@ -69,6 +70,6 @@ export class InboundBindingService {
       `UPDATE conversations SET last_message_id = $3, last_activity_at = greatest(last_activity_at, $4), updated_at = now() WHERE org_id = $1 AND id = $2`,
       [account.orgId, target.conversationId, confirmation.id, confirmation.createdAt],
     );
-    return { change, unitName: link.unit_name, confirmation };
+    return { change, unitName: link.unit_name, customerDisplayName: state.displayName, confirmation };
   }
 }

@@ -6,6 +6,7 @@ import { InboundService, IngestResult } from './inbound.service';
 import { DeliverOutboundMessageJob } from './outbound/deliver-outbound-message.job';
 import { OutboundQueue } from './outbound/outbound.queue';
 import { RealtimeService } from '../realtime/realtime.service';
+import { NotificationsService } from '../notifications/notifications.service';
 import { InboundEvent, MalformedPayloadError } from './providers/inbound-event';
 import { parseLineWebhook } from './providers/line.parser';
 import { parseMetaWebhook } from './providers/meta.parser';
@@ -26,6 +27,7 @@ export class WebhooksService {
     private readonly inbound: InboundService,
     private readonly outbound: OutboundQueue,
     private readonly realtime: RealtimeService,
+    private readonly notifications: NotificationsService,
   ) {}
 
   async receive(type: ChannelType, accountId: string, raw: Buffer, signature: string | undefined): Promise<IngestResult> {
@@ -50,6 +52,20 @@ export class WebhooksService {
     const result = await this.inbound.ingest({ id: account.id, orgId: account.orgId }, events);
     // Committed: now hand the queued replies (binding confirmations) to the outbound worker.
     for (const m of result.outbound) await this.outbound.enqueue(new DeliverOutboundMessageJob({ orgId: m.orgId, messageId: m.id }));
+    for (const b of result.bindings) {
+      await this.notifications.customerBound(
+        account.orgId,
+        {
+          customerId: b.change.customerId,
+          conversationId: b.confirmation.conversationId,
+          customerDisplayName: b.customerDisplayName,
+          unitId: b.change.after.unitId!,
+          unitName: b.unitName,
+          memberId: b.change.after.memberId,
+        },
+        b.confirmation.id,
+      );
+    }
     await this.realtime.conversationsChanged(
       [...result.conversationIds].map((conversationId) => ({
         orgId: account.orgId,

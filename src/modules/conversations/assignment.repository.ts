@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { OrgScopedRepository } from '../../infra/database/org-scoped.repository';
 import { AssignmentEndReason, AssignmentEntity } from './assignment.entity';
 import { updateReturning } from '../../infra/database/returning';
@@ -12,6 +12,10 @@ export class AssignmentRepository extends OrgScopedRepository<AssignmentEntity> 
 
   history(orgId: string, conversationId: string): Promise<AssignmentEntity[]> {
     return this.repo().find({ where: { orgId, conversationId }, order: { startedAt: 'ASC', id: 'ASC' } });
+  }
+
+  current(orgId: string, conversationId: string, em?: EntityManager): Promise<AssignmentEntity | null> {
+    return this.repo(em).findOneBy({ orgId, conversationId, endedAt: IsNull() });
   }
 
   /** Starts a holding and points the conversation at it (assignee, unit, times) in the same transaction. */

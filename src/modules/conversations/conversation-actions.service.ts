@@ -12,6 +12,7 @@ import { ConversationRepository } from './conversation.repository';
 import { MessageEntity } from './message.entity';
 import { PrivateSessionsService } from './private-sessions.service';
 import { RealtimeService } from '../realtime/realtime.service';
+import { NotificationsService } from '../notifications/notifications.service';
 
 export type ConversationAction = 'claim' | 'assign' | 'complete' | 'reopen' | 'trash' | 'unassign';
 
@@ -26,6 +27,7 @@ export class ConversationActionsService {
     private readonly privateSessions: PrivateSessionsService,
     private readonly policy: AccessPolicy,
     private readonly realtime: RealtimeService,
+    private readonly notifications: NotificationsService,
   ) {}
 
   /** Exactly one of two simultaneous claims wins; the other gets 409. */
@@ -47,8 +49,10 @@ export class ConversationActionsService {
     });
   }
 
-  assign(viewer: Viewer, id: string, assigneeId: string, note: string | undefined): Promise<void> {
-    return this.inTx(viewer, id, async (em, conv, created) => {
+  async assign(viewer: Viewer, id: string, assigneeId: string, note: string | undefined): Promise<void> {
+    let assignmentId: string | null = null;
+    let previous: string | null = null;
+    await this.inTx(viewer, id, async (em, conv, created) => {
       const grant = await this.policy.requireAction(viewer, id, Permission.ConversationAssign, em);
       if (conv.status !== 'open') throw new ConflictException(`The conversation is ${conv.status}; reopen it before assigning`);
       const assignee = await this.viewers.findActive(viewer.orgId, assigneeId);
@@ -56,10 +60,15 @@ export class ConversationActionsService {
         throw new UnprocessableEntityException('The assignee must be an active member of this organisation with inbox access whose channel scope covers this conversation');
       }
       if (conv.assigneeId === assigneeId) throw new ConflictException('The conversation is already assigned to this member');
+      previous = (await this.assignments.current(viewer.orgId, id, em))?.id ?? null;
       if (conv.assigneeId) await this.end(viewer, conv, 'transferred', em, created);
       const a = await this.assignments.start(viewer.orgId, { conversationId: id, memberId: assignee!.memberId, unitId: assignee!.unitId, assignedById: viewer.memberId, note: note ?? null }, em);
+      assignmentId = a.id;
       if (note) created.push(await this.writeNote(viewer, conv, note, a.startedAt, em));
     });
+    // Every transfer starts the clock; the previous one's check is moot now.
+    if (previous) await this.notifications.cancelTransferTimeout(previous);
+    if (assignmentId) await this.notifications.scheduleTransferTimeout(viewer.orgId, assignmentId, await this.conversations.transferTimeoutSeconds(viewer.orgId));
   }
 
   complete(viewer: Viewer, id: string): Promise<void> {

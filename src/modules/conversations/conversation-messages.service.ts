@@ -14,6 +14,7 @@ import { MessageEntity } from './message.entity';
 import { MessageView, presentMessage } from './message.presenter';
 import { PrivateSessionsService } from './private-sessions.service';
 import { RealtimeService } from '../realtime/realtime.service';
+import { NotificationsService } from '../notifications/notifications.service';
 import type { ConversationFacts } from '../access/folder-rules';
 
 /** Replies to the customer (queued, then delivered by the outbound worker) and internal notes. */
@@ -28,6 +29,7 @@ export class ConversationMessagesService {
     private readonly viewers: ViewerRepository,
     private readonly privateSessions: PrivateSessionsService,
     private readonly realtime: RealtimeService,
+    private readonly notifications: NotificationsService,
   ) {}
 
   async reply(viewer: Viewer, conversationId: string, text: string): Promise<MessageView> {
@@ -71,6 +73,7 @@ export class ConversationMessagesService {
       return this.write(viewer, conv, { kind: 'note', text, status: null, mentionIds: unique }, em);
     });
     await this.realtime.conversationChanged({ orgId: viewer.orgId, conversationId, before, createdMessages: [message] });
+    if (message.mentionIds.length) await this.notifications.mentioned(viewer.orgId, message);
     return presentMessage(message, this.policy.seesPrivateContent(viewer));
   }
 

@@ -52,4 +52,9 @@ export class ConversationRepository extends OrgScopedRepository<ConversationEnti
       [orgId, id, at, messageId],
     );
   }
+
+  async transferTimeoutSeconds(orgId: string): Promise<number> {
+    const [row] = await this.ds.query(`SELECT transfer_timeout_seconds FROM orgs WHERE id = $1`, [orgId]);
+    return row?.transfer_timeout_seconds ?? 3600;
+  }
 }

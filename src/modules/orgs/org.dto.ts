@@ -54,7 +54,7 @@ export class SignupDto {
 }
 
 export class OrgSettingsDto {
-  @IsOptional() @IsInt() @Min(10) @Max(30 * 24 * 3600)
+  @IsOptional() @IsInt() @Min(1) @Max(30 * 24 * 3600)
   transferTimeoutSeconds?: number;
 
   @IsOptional() @IsString() @Validate(IanaTimeZone)

@@ -1,0 +1,86 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsNotEmpty, IsObject, IsString, IsUrl, MaxLength, ValidateNested } from 'class-validator';
+import { appConfig } from '../../infra/config/app.config';
+import { decodeCursor, encodeCursor, PageQueryDto } from '../../infra/http/pagination';
+import { UuidParamPipe } from '../../infra/http/uuid-param.pipe';
+import { Authenticated, CurrentViewer } from '../access/access.decorators';
+import type { Viewer } from '../access/viewer';
+import { presentNotification } from './notification.presenter';
+import { NotificationRepository } from './notification.repository';
+
+class PushKeysDto {
+  @IsString() @IsNotEmpty() @MaxLength(200) p256dh!: string;
+  @IsString() @IsNotEmpty() @MaxLength(100) auth!: string;
+}
+
+/** A browser PushSubscription as `subscription.toJSON()` gives it. */
+export class PushSubscriptionDto {
+  @IsUrl({ require_tld: false, protocols: ['https', 'http'] }) @MaxLength(2000)
+  endpoint!: string;
+
+  @IsObject() @ValidateNested() @Type(() => PushKeysDto)
+  keys!: PushKeysDto;
+}
+
+class UnsubscribeDto {
+  @IsString() @IsNotEmpty() @MaxLength(2000)
+  endpoint!: string;
+}
+
+@ApiTags('notifications')
+@ApiBearerAuth()
+@Controller()
+export class NotificationsController {
+  constructor(
+    @Inject(appConfig.KEY) private readonly cfg: ConfigType<typeof appConfig>,
+    private readonly repo: NotificationRepository,
+  ) {}
+
+  /** My notification center, newest first, with the unread count. */
+  @Get('notifications')
+  @Authenticated()
+  async list(@CurrentViewer() viewer: Viewer, @Query() q: PageQueryDto) {
+    const limit = q.limit ?? 50;
+    const key = decodeCursor(q.cursor, 2);
+    const [rows, unread] = await Promise.all([
+      this.repo.list(viewer.orgId, viewer.memberId, limit, key ? { createdAt: String(key[0]), id: String(key[1]) } : null),
+      this.repo.unreadCount(viewer.orgId, viewer.memberId),
+    ]);
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return { items: page.map(presentNotification), unread, nextCursor: rows.length > limit ? encodeCursor([last.created_key, last.id]) : null };
+  }
+
+  @Post('notifications/:id/read')
+  @HttpCode(200)
+  @Authenticated()
+  async read(@CurrentViewer() viewer: Viewer, @Param('id', UuidParamPipe) id: string) {
+    const row = await this.repo.markRead(viewer.orgId, viewer.memberId, id);
+    if (!row) throw new NotFoundException('Notification not found');
+    return presentNotification(row);
+  }
+
+  /** The VAPID public key a browser needs for `pushManager.subscribe`. */
+  @Get('push-subscriptions/vapid-public-key')
+  @Authenticated()
+  vapidKey() {
+    return { publicKey: this.cfg.vapid.publicKey ?? null };
+  }
+
+  @Post('push-subscriptions')
+  @Authenticated()
+  async subscribe(@CurrentViewer() viewer: Viewer, @Body() dto: PushSubscriptionDto) {
+    const id = await this.repo.upsertSubscription(viewer.orgId, viewer.memberId, { endpoint: dto.endpoint, p256dh: dto.keys.p256dh, auth: dto.keys.auth });
+    return { id, endpoint: dto.endpoint };
+  }
+
+  @Delete('push-subscriptions')
+  @HttpCode(204)
+  @Authenticated()
+  async unsubscribe(@CurrentViewer() viewer: Viewer, @Body() dto: UnsubscribeDto) {
+    await this.repo.deleteSubscriptionByEndpoint(viewer.orgId, viewer.memberId, dto.endpoint);
+  }
+}
