@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, RequestMethod } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { randomUUID } from 'crypto';
 import { LoggerModule } from 'nestjs-pino';
@@ -10,6 +10,8 @@ import { appConfig } from '../config/app.config';
     LoggerModule.forRootAsync({
       inject: [appConfig.KEY],
       useFactory: (cfg: ConfigType<typeof appConfig>) => ({
+        // Named wildcard (path-to-regexp 8): every route, API and webhooks alike.
+        forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
         pinoHttp: {
           level: cfg.logLevel,
           genReqId: (req, res) => {
