@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ConversationsDataModule } from '../conversations/conversations-data.module';
 import { CustomersModule } from '../customers/customers.module';
 import { BindingLinkRepository } from './binding-link.repository';
 import { BindingLandingController, BindingLinksController } from './binding-links.controller';
@@ -9,7 +10,7 @@ import { BindingService } from './binding.service';
 import { InboundBindingService } from './inbound-binding.service';
 
 @Module({
-  imports: [CustomersModule],
+  imports: [CustomersModule, ConversationsDataModule],
   controllers: [BindingController, BindingLinksController, BindingLandingController],
   providers: [BindingRepository, BindingService, BindingLinkRepository, BindingLinksService, InboundBindingService],
   exports: [BindingService, BindingRepository, BindingLinkRepository, InboundBindingService],

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { MessageEntity } from '../conversations/message.entity';
+import { MessageRepository } from '../conversations/message.repository';
 import { BindingLinkRepository } from './binding-link.repository';
 import { BindingRepository } from './binding.repository';
 import { BindingChange, BindingService } from './binding.service';
@@ -26,6 +27,7 @@ export class InboundBindingService {
     private readonly links: BindingLinkRepository,
     private readonly bindings: BindingRepository,
     private readonly binding: BindingService,
+    private readonly messages: MessageRepository,
   ) {}
 
   async tryBind(
@@ -46,25 +48,19 @@ export class InboundBindingService {
     // A link made for a member who has left binds to the unit alone.
     const memberId = link.member_id && (await this.bindings.activeMemberUnit(account.orgId, link.member_id, em)) === link.unit_id ? link.member_id : null;
     const change = await this.binding.applyInTx(account.orgId, state, link.unit_id, memberId, em);
-    const repo = em.getRepository(MessageEntity);
-    const confirmation = await repo.save(
-      repo.create({
-        orgId: account.orgId,
+    const confirmation = await this.messages.insertOutgoing(
+      account.orgId,
+      {
         conversationId: target.conversationId,
         channelAccountId: account.id,
-        direction: 'out',
         kind: 'system',
         contentType: 'text',
         text: bindingConfirmation(link.unit_name),
-        attachments: [],
-        senderType: 'system',
         senderMemberId: null,
         private: false,
         status: 'queued',
-        attempts: 0,
-        mentionIds: [],
-        createdAt: new Date(),
-      }),
+      },
+      em,
     );
     await em.query(
       `UPDATE conversations SET last_message_id = $3, last_activity_at = greatest(last_activity_at, $4), updated_at = now() WHERE org_id = $1 AND id = $2`,

@@ -10,6 +10,7 @@ import { AssignmentRepository } from './assignment.repository';
 import { ConversationEntity } from './conversation.entity';
 import { ConversationRepository } from './conversation.repository';
 import { MessageEntity } from './message.entity';
+import { MessageRepository } from './message.repository';
 import { PrivateSessionsService } from './private-sessions.service';
 import { RealtimeService } from '../realtime/realtime.service';
 import { NotificationsService } from '../notifications/notifications.service';
@@ -22,6 +23,7 @@ export class ConversationActionsService {
   constructor(
     private readonly ds: DataSource,
     private readonly conversations: ConversationRepository,
+    private readonly messages: MessageRepository,
     private readonly assignments: AssignmentRepository,
     private readonly viewers: ViewerRepository,
     private readonly privateSessions: PrivateSessionsService,
@@ -115,25 +117,19 @@ export class ConversationActionsService {
   private async writeNote(viewer: Viewer, conv: ConversationEntity, text: string, at: Date, em: EntityManager): Promise<MessageEntity> {
     const fresh = (await this.conversations.findById(conv.orgId, conv.id, em))!;
     const decision = await this.privateSessions.decide(fresh, viewer);
-    const repo = em.getRepository(MessageEntity);
-    const note = await repo.save(
-      repo.create({
-        orgId: conv.orgId,
+    const note = await this.messages.insertOutgoing(
+      conv.orgId,
+      {
         conversationId: conv.id,
         channelAccountId: conv.channelAccountId,
-        direction: 'out',
         kind: 'note',
-        contentType: 'text',
         text,
-        attachments: [],
-        senderType: 'member',
         senderMemberId: viewer.memberId,
         private: decision.private,
         status: null,
-        attempts: 0,
-        mentionIds: [],
         createdAt: new Date(Math.max(Date.now(), at.getTime())),
-      }),
+      },
+      em,
     );
     await this.privateSessions.recordUnits(conv.orgId, conv.id, decision.unitIds, em);
     return note;

@@ -11,6 +11,7 @@ import { exceedsTextLimit, TEXT_LIMITS } from '../channels/outbound/provider-cli
 import { ConversationEntity } from './conversation.entity';
 import { ConversationRepository } from './conversation.repository';
 import { MessageEntity } from './message.entity';
+import { MessageRepository } from './message.repository';
 import { MessageView, presentMessage } from './message.presenter';
 import { PrivateSessionsService } from './private-sessions.service';
 import { RealtimeService } from '../realtime/realtime.service';
@@ -23,6 +24,7 @@ export class ConversationMessagesService {
   constructor(
     private readonly ds: DataSource,
     private readonly conversations: ConversationRepository,
+    private readonly messages: MessageRepository,
     private readonly accounts: ChannelAccountRepository,
     private readonly outbound: OutboundQueue,
     private readonly policy: AccessPolicy,
@@ -90,25 +92,19 @@ export class ConversationMessagesService {
     em: EntityManager,
   ): Promise<MessageEntity> {
     const decision = await this.privateSessions.decide(conv, viewer);
-    const repo = em.getRepository(MessageEntity);
-    const saved = await repo.save(
-      repo.create({
-        orgId: viewer.orgId,
+    const saved = await this.messages.insertOutgoing(
+      viewer.orgId,
+      {
         conversationId: conv.id,
         channelAccountId: conv.channelAccountId,
-        direction: 'out',
         kind: m.kind,
-        contentType: 'text',
         text: m.text,
-        attachments: [],
-        senderType: 'member',
         senderMemberId: viewer.memberId,
         private: decision.private,
         status: m.status,
-        attempts: 0,
         mentionIds: m.mentionIds,
-        createdAt: new Date(),
-      }),
+      },
+      em,
     );
     await this.privateSessions.recordUnits(viewer.orgId, conv.id, decision.unitIds, em);
     return saved;

@@ -15,6 +15,19 @@ export interface NewInboundMessage {
   createdAt: Date;
 }
 
+export interface OutgoingMessage {
+  conversationId: string;
+  channelAccountId: string;
+  kind: 'text' | 'note' | 'system';
+  text: string;
+  senderMemberId: string | null;
+  private: boolean;
+  status: DeliveryStatus | null;
+  mentionIds?: string[];
+  contentType?: string;
+  createdAt?: Date;
+}
+
 // Later delivery states never move a message back (a late `sent` after `read` is ignored).
 const STATUS_RANK: Record<DeliveryStatus, number> = { queued: 0, sent: 1, delivered: 2, read: 3, failed: 4 };
 
@@ -36,6 +49,33 @@ export class MessageRepository extends OrgScopedRepository<MessageEntity> {
     if (before) qb.andWhere('(m.created_at, m.id) < (:at::timestamptz, :id::uuid)', { at: before.createdAt, id: before.id });
     const { entities, raw } = await qb.getRawAndEntities();
     return entities.map((e, i) => Object.assign(e, { createdKey: raw[i].created_key as string }));
+  }
+
+  /**
+   * Writes a message from our side of the conversation: a reply (`text`, queued for
+   * delivery), an internal `note`, or a `system` message (sender = system when no member).
+   */
+  insertOutgoing(orgId: string, m: OutgoingMessage, em: EntityManager): Promise<MessageEntity> {
+    const repo = em.getRepository(MessageEntity);
+    return repo.save(
+      repo.create({
+        orgId,
+        conversationId: m.conversationId,
+        channelAccountId: m.channelAccountId,
+        direction: 'out',
+        kind: m.kind,
+        contentType: m.contentType ?? (m.kind === 'system' ? 'system' : 'text'),
+        text: m.text,
+        attachments: [],
+        senderType: m.senderMemberId ? 'member' : 'system',
+        senderMemberId: m.senderMemberId,
+        private: m.private,
+        status: m.status,
+        attempts: 0,
+        mentionIds: m.mentionIds ?? [],
+        createdAt: m.createdAt ?? new Date(),
+      }),
+    );
   }
 
   /** Inserts a customer message unless its provider id is already stored (redelivery): null then. */

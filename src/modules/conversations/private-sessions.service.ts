@@ -5,6 +5,7 @@ import { ViewerRepository } from '../access/viewer.repository';
 import type { Viewer } from '../access/viewer';
 import { ConversationEntity } from './conversation.entity';
 import { MessageEntity } from './message.entity';
+import { MessageRepository } from './message.repository';
 
 /**
  * SPEC §4. While the current assignee holds `conversation.private`, every message of the
@@ -13,7 +14,10 @@ import { MessageEntity } from './message.entity';
  */
 @Injectable()
 export class PrivateSessionsService {
-  constructor(private readonly viewers: ViewerRepository) {}
+  constructor(
+    private readonly viewers: ViewerRepository,
+    private readonly messages: MessageRepository,
+  ) {}
 
   /** Whether the conversation is in a private session now (the assignee's current role decides). */
   async sessionIsPrivate(conversation: Pick<ConversationEntity, 'orgId' | 'assigneeId'>): Promise<boolean> {
@@ -49,25 +53,11 @@ export class PrivateSessionsService {
       [orgId, conversationId, startedAt],
     );
     if (!row.had) return null;
-    const repo = em.getRepository(MessageEntity);
-    return repo.save(
-      repo.create({
-        orgId,
-        conversationId,
-        channelAccountId: (await em.query(`SELECT channel_account_id FROM conversations WHERE id = $1`, [conversationId]))[0].channel_account_id,
-        direction: 'out',
-        kind: 'system',
-        contentType: 'system',
-        text: 'private_session_ended',
-        attachments: [],
-        senderType: 'system',
-        senderMemberId: null,
-        private: false,
-        status: null,
-        attempts: 0,
-        mentionIds: [],
-        createdAt: new Date(),
-      }),
+    const [conv] = await em.query(`SELECT channel_account_id FROM conversations WHERE id = $1`, [conversationId]);
+    return this.messages.insertOutgoing(
+      orgId,
+      { conversationId, channelAccountId: conv.channel_account_id, kind: 'system', text: 'private_session_ended', senderMemberId: null, private: false, status: null },
+      em,
     );
   }
 }
