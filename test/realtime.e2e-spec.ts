@@ -116,6 +116,24 @@ describe('real-time gateway /inbox', () => {
     });
   });
 
+  describe('notifications', () => {
+    it('notification.created reaches only its recipient, live', async () => {
+      const { conversationId } = await customerSays(t, line, newLineUserId(), '請主管協助');
+      await t.as(org.heine.token).post(`/api/v1/conversations/${conversationId}/assign`, { assigneeId: org.managerA.id }).expect(200);
+      await settle();
+      takeAll();
+      const note = await t.as(org.managerA.token).post(`/api/v1/conversations/${conversationId}/notes`, { text: '@C 請協助', mentionIds: [org.managerC.id] }).expect(201);
+      await settle();
+      const batch = takeAll();
+      expect(who.filter((w) => batch[w].some((r) => r.event === 'notification.created'))).toEqual(['managerC']);
+      expect(batch.managerC.find((r) => r.event === 'notification.created')!.payload).toMatchObject({
+        type: 'mention',
+        readAt: null,
+        payload: { conversationId, messageId: note.body.id, fromMemberId: org.managerA.id },
+      });
+    });
+  });
+
   describe('permission changes apply to open sockets at once', () => {
     it('permissions.changed, then no more events the new role cannot read', async () => {
       const role = await createRole(t, org.admin.token, '暫時角色', [Permission.InboxAccess, Permission.FolderUnassigned]);
