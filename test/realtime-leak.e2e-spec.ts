@@ -146,7 +146,11 @@ describe(`real-time leak test (seed ${SEED}, ${STEPS} steps)`, () => {
           delivered++;
           if (event === 'permissions.changed') continue;
           const conversationId =
-            event === 'customer.updated' ? conversations.find((c) => c.customerId === payload.id)?.id : (payload.conversationId ?? payload.id);
+            event === 'customer.updated'
+              ? conversations.find((c) => c.customerId === payload.id)?.id
+              : event === 'notification.created'
+                ? payload.payload.conversationId
+                : (payload.conversationId ?? payload.id);
           const readableNow = await check(m, conversationId);
           const ok = event === 'conversation.removed' ? !readableNow : readableNow;
           if (!ok) {

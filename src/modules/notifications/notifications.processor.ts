@@ -105,6 +105,7 @@ export class NotificationsProcessor extends WorkerHost {
       recipients,
       () => ({ conversationId: state.conversation_id, assigneeId: state.member_id, transferredById: state.assigned_by_id, timeoutSeconds: state.timeout_seconds }),
       `transfer_timeout:${assignmentId}`,
+      state.conversation_id,
     );
   }
 }

@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { QueueName } from '../../infra/queue/queues';
 import { AccessPolicy } from '../access/access.policy';
+import { ConversationFactsRepository } from '../access/conversation-facts.repository';
 import type { NotificationEventType } from '../access/permissions';
 import type { Viewer } from '../access/viewer';
 import { ViewerRepository } from '../access/viewer.repository';
@@ -29,13 +30,29 @@ export class NotificationsService {
     private readonly repo: NotificationRepository,
     private readonly viewers: ViewerRepository,
     private readonly policy: AccessPolicy,
+    private readonly facts: ConversationFactsRepository,
     private readonly realtime: RealtimeService,
     @InjectQueue(QueueName.Notifications) private readonly queue: Queue,
   ) {}
 
-  async notify(orgId: string, type: NotificationEventType, recipients: readonly Viewer[], payloadFor: (v: Viewer) => Record<string, unknown>, dedupBase: string): Promise<number> {
+  /**
+   * Notifies each recipient who may receive this event type and, when it is about a
+   * conversation, who can read that conversation right now (nobody learns of a customer
+   * through a notification they could not see in the inbox).
+   */
+  async notify(
+    orgId: string,
+    type: NotificationEventType,
+    candidates: readonly Viewer[],
+    payloadFor: (v: Viewer) => Record<string, unknown>,
+    dedupBase: string,
+    conversationId: string | null,
+  ): Promise<number> {
     let created = 0;
     try {
+      const facts = conversationId ? (await this.facts.load(orgId, [conversationId])).get(conversationId) : null;
+      if (conversationId && !facts) return 0;
+      const recipients = facts ? this.policy.readers(candidates, facts) : candidates;
       const settings = await this.repo.roleSettings(orgId, [...new Set(recipients.map((r) => r.roleId))]);
       for (const v of recipients) {
         const channels = effectiveNotifications(v.permissions, settings.get(v.roleId) ?? {})[type] ?? [];
@@ -65,7 +82,7 @@ export class NotificationsService {
   ): Promise<void> {
     const ids = await this.repo.bindingRecipientIds(orgId, b.unitId, b.memberId);
     const recipients = await this.viewers.findManyActive(orgId, ids);
-    await this.notify(orgId, 'customer.bound', recipients, () => ({ ...b }), `customer.bound:${dedupBase}`);
+    await this.notify(orgId, 'customer.bound', recipients, () => ({ ...b }), `customer.bound:${dedupBase}`, b.conversationId);
   }
 
   /** `mention`: the note's text only for recipients who may read it (private notes redacted). */
@@ -80,6 +97,7 @@ export class NotificationsService {
         return { conversationId: note.conversationId, messageId: note.id, fromMemberId: note.senderMemberId, text: m.text?.slice(0, 280) ?? null, redacted: m.redacted };
       },
       `mention:${note.id}`,
+      note.conversationId,
     );
   }
 
