@@ -3,6 +3,8 @@ const tsJest = ['ts-jest', { diagnostics: false }];
 
 module.exports = {
   testTimeout: 60000,
+  // Each e2e file has its own database and Redis prefix, so files run in parallel safely.
+  maxWorkers: 2,
   projects: [
     {
       displayName: 'unit',
