@@ -135,6 +135,11 @@ describe('folders: membership and order, folder by folder', () => {
     expect(second.body.nextCursor).toBeNull();
     expect(label(await folderIds(t, org.heine.token, 'subordinates'))).toEqual(['c3', 'c8', 'c5', 'c4']);
     await t.as(org.heine.token).get('/api/v1/folders/subordinates/conversations?cursor=garbage').expect(400);
+    // well-formed cursors whose keys are not (timestamp, uuid) are 400 too, never a database error
+    const forged = Buffer.from(JSON.stringify(['not-a-time', 'not-a-uuid'])).toString('base64url');
+    await t.as(org.heine.token).get(`/api/v1/folders/subordinates/conversations?cursor=${forged}`).expect(400);
+    await t.as(org.heine.token).get(`/api/v1/conversations/${c.c3}/messages?before=${forged}`).expect(400);
+    await t.as(org.heine.token).get(`/api/v1/notifications?cursor=${forged}`).expect(400);
     await t.as(org.heine.token).get('/api/v1/folders/subordinates/conversations?limit=101').expect(400);
   });
 

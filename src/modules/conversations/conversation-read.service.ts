@@ -1,5 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { decodeCursor, encodeCursor, Page } from '../../infra/http/pagination';
+import { decodeTimeIdCursor, encodeCursor, Page } from '../../infra/http/pagination';
 import { AccessPolicy } from '../access/access.policy';
 import { Folder } from '../access/permissions';
 import type { Viewer } from '../access/viewer';
@@ -59,8 +59,8 @@ export class ConversationReadService {
   /** Messages newest first, keyset on (createdAt, id); private ones redacted for this viewer. */
   async messagesOf(viewer: Viewer, id: string, limit = 50, before?: string): Promise<Page<MessageView>> {
     await this.policy.requireReadable(viewer, id);
-    const key = decodeCursor(before, 2);
-    const rows = await this.messages.pageOf(viewer.orgId, id, limit, key ? { createdAt: String(key[0]), id: String(key[1]) } : null);
+    const key = decodeTimeIdCursor(before);
+    const rows = await this.messages.pageOf(viewer.orgId, id, limit, key ? { createdAt: key.at, id: key.id } : null);
     const more = rows.length > limit;
     const page = more ? rows.slice(0, limit) : rows;
     const seesPrivate = this.policy.seesPrivateContent(viewer);

@@ -1,5 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { decodeCursor, encodeCursor, Page, PageQueryDto } from '../../infra/http/pagination';
+import { decodeTimeIdCursor, encodeCursor, Page, PageQueryDto } from '../../infra/http/pagination';
 import { AccessPolicy } from '../access/access.policy';
 import { Folder, FOLDERS } from '../access/permissions';
 import type { Viewer } from '../access/viewer';
@@ -56,8 +56,8 @@ export class FolderQueryService {
       throw new NotFoundException(`No folder '${folder}' for you`);
     }
     const limit = page.limit ?? 50;
-    const key = decodeCursor(page.cursor, 2);
-    const rows = await this.query.page(viewer, folder as Folder, limit, key ? { sortKey: String(key[0]), id: String(key[1]) } : null);
+    const key = decodeTimeIdCursor(page.cursor);
+    const rows = await this.query.page(viewer, folder as Folder, limit, key ? { sortKey: key.at, id: key.id } : null);
     const more = rows.length > limit;
     const pageRows = more ? rows.slice(0, limit) : rows;
     const items = await this.summaries.present(viewer, pageRows.map(toSource));

@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsNotEmpty, IsObject, IsString, IsUrl, MaxLength, ValidateNested } from 'class-validator';
 import { appConfig } from '../../infra/config/app.config';
-import { decodeCursor, encodeCursor, PageQueryDto } from '../../infra/http/pagination';
+import { decodeTimeIdCursor, encodeCursor, PageQueryDto } from '../../infra/http/pagination';
 import { UuidParamPipe } from '../../infra/http/uuid-param.pipe';
 import { Authenticated, CurrentViewer } from '../access/access.decorators';
 import type { Viewer } from '../access/viewer';
@@ -44,9 +44,9 @@ export class NotificationsController {
   @Authenticated()
   async list(@CurrentViewer() viewer: Viewer, @Query() q: PageQueryDto) {
     const limit = q.limit ?? 50;
-    const key = decodeCursor(q.cursor, 2);
+    const key = decodeTimeIdCursor(q.cursor);
     const [rows, unread] = await Promise.all([
-      this.repo.list(viewer.orgId, viewer.memberId, limit, key ? { createdAt: String(key[0]), id: String(key[1]) } : null),
+      this.repo.list(viewer.orgId, viewer.memberId, limit, key ? { createdAt: key.at, id: key.id } : null),
       this.repo.unreadCount(viewer.orgId, viewer.memberId),
     ]);
     const page = rows.slice(0, limit);
