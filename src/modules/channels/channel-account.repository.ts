@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { OrgScopedRepository } from '../../infra/database/org-scoped.repository';
 import { ChannelAccountEntity, ChannelType } from './channel-account.entity';
 
@@ -38,5 +38,13 @@ export class ChannelAccountRepository extends OrgScopedRepository<ChannelAccount
   async customerCount(orgId: string, id: string): Promise<number> {
     const [row] = await this.ds.query(`SELECT count(*)::int AS n FROM customers WHERE org_id = $1 AND channel_account_id = $2`, [orgId, id]);
     return row.n;
+  }
+
+  /** A deleted account leaves every member's channel scope. */
+  async removeFromChannelScopes(orgId: string, id: string, em: EntityManager): Promise<void> {
+    await em.query(
+      `UPDATE members SET channel_account_ids = array_remove(channel_account_ids, $2::uuid) WHERE org_id = $1 AND $2::uuid = ANY(channel_account_ids)`,
+      [orgId, id],
+    );
   }
 }

@@ -96,7 +96,7 @@ export class ChannelAccountsService {
       if (!account) throw new NotFoundException('Channel account not found');
       const customers = await this.accounts.customerCount(viewer.orgId, id);
       if (customers > 0) throw new ConflictException(`Channel account still has ${customers} customer(s) and their conversations`);
-      await em.query(`UPDATE members SET channel_account_ids = array_remove(channel_account_ids, $2::uuid) WHERE org_id = $1 AND $2::uuid = ANY(channel_account_ids)`, [viewer.orgId, id]);
+      await this.accounts.removeFromChannelScopes(viewer.orgId, id, em);
       await this.accounts.deleteById(viewer.orgId, id, em);
       await this.audit.record(em, viewer.orgId, { actorId: viewer.memberId, action: 'channel_account.deleted', targetType: 'channel_account', targetId: id, before: this.view(account) });
     });

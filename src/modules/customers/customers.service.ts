@@ -44,21 +44,19 @@ export class CustomersService {
     return this.publishing(viewer, id, (em) => this.updateInTx(viewer, id, dto, em));
   }
 
-  private updateInTx(viewer: Viewer, id: string, dto: UpdateCustomerDto, em: EntityManager): Promise<CustomerView> {
-    return (async () => {
-      const { customer, conversationId } = await this.readable(viewer, id);
-      await this.policy.requireAction(viewer, conversationId, Permission.CustomerProfileEdit, em);
-      const profile = { ...customer.profile, ...(dto.profile ?? {}) };
-      await this.customers.update(viewer.orgId, id, { displayName: dto.displayName ?? customer.displayName, profile }, em);
-      await this.audit.record(em, viewer.orgId, {
-        actorId: viewer.memberId,
-        action: 'customer.updated',
-        targetType: 'customer',
-        targetId: id,
-        after: { displayName: dto.displayName, fields: Object.keys(dto.profile ?? {}) },
-      });
-      return presentCustomer((await this.customers.findById(viewer.orgId, id, em))!, viewer);
-    })();
+  private async updateInTx(viewer: Viewer, id: string, dto: UpdateCustomerDto, em: EntityManager): Promise<CustomerView> {
+    const { customer, conversationId } = await this.readable(viewer, id);
+    await this.policy.requireAction(viewer, conversationId, Permission.CustomerProfileEdit, em);
+    const profile = { ...customer.profile, ...(dto.profile ?? {}) };
+    await this.customers.update(viewer.orgId, id, { displayName: dto.displayName ?? customer.displayName, profile }, em);
+    await this.audit.record(em, viewer.orgId, {
+      actorId: viewer.memberId,
+      action: 'customer.updated',
+      targetType: 'customer',
+      targetId: id,
+      after: { displayName: dto.displayName, fields: Object.keys(dto.profile ?? {}) },
+    });
+    return presentCustomer((await this.customers.findById(viewer.orgId, id, em))!, viewer);
   }
 
   setTags(viewer: Viewer, id: string, tags: string[]): Promise<CustomerView> {
