@@ -3,6 +3,7 @@ import { Channels1764000100000 } from './1764000100000-Channels';
 import { Folders1764000200000 } from './1764000200000-Folders';
 import { BindingLinks1764000300000 } from './1764000300000-BindingLinks';
 import { Notifications1764000400000 } from './1764000400000-Notifications';
+import { FolderRanges1764000500000 } from './1764000500000-FolderRanges';
 
 /** Every migration, in order. Listed explicitly so ts-node, jest and the built server load the same set. */
-export const MIGRATIONS = [Foundation1764000000000, Channels1764000100000, Folders1764000200000, BindingLinks1764000300000, Notifications1764000400000];
+export const MIGRATIONS = [Foundation1764000000000, Channels1764000100000, Folders1764000200000, BindingLinks1764000300000, Notifications1764000400000, FolderRanges1764000500000];

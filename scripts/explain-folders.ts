@@ -4,7 +4,8 @@ import { Client } from 'pg';
 import { availableFolders } from '../src/modules/access/folder-rules';
 import { Folder } from '../src/modules/access/permissions';
 import { toViewer } from '../src/modules/access/viewer.repository';
-import { folderCountsSql, folderPageSql, viewerParams } from '../src/modules/folders/folder.query';
+import { folderCountsSql, folderPageSql, unitSizesParams, viewerParams } from '../src/modules/folders/folder.query';
+import { countForm, pageForm, UNIT_SIZES_SQL, UnitSizes } from '../src/modules/folders/folder.sql';
 
 /**
  * `npm run explain:folders` (after `npm run seed:large`): EXPLAIN ANALYZE of every folder
@@ -39,28 +40,31 @@ async function main(): Promise<void> {
     ['region manager (level 2)', 2, '區經理'],
     ['HQ supervisor (level 1)', 1, 'supervisor'],
   ];
-  const summary: string[] = ['| viewer | folder | first page ms | deep page ms | rows in folder (≤1001) |', '|---|---|---:|---:|---:|'];
+  const summary: string[] = ['| viewer | folder | form | first page ms | deep page ms | rows in folder (≤1001) |', '|---|---|---|---:|---:|---:|'];
   const plans: string[] = [];
   for (const [label, depth, role] of who) {
     const { rows } = await c.query(VIEWER_SQL, [org.id, depth, role]);
     const viewer = toViewer(rows[0]);
     const params = viewerParams(viewer);
     const folders = availableFolders(viewer);
-    const counts = (await c.query(folderCountsSql(folders), params)).rows[0];
+    const sizes: UnitSizes = (await c.query(UNIT_SIZES_SQL, unitSizesParams(viewer))).rows[0];
+    const countForms = folders.map((f) => countForm(f, sizes));
+    const counts = (await c.query(folderCountsSql(folders, countForms), params)).rows[0];
     for (const [i, folder] of folders.entries()) {
-      const first = await explain(c, folderPageSql(folder as Folder, false), [...params, PAGE + 1]);
-      const deepRows = await c.query(folderPageSql(folder as Folder, false), [...params, DEEP]);
+      const form = pageForm(folder as Folder, sizes);
+      const first = await explain(c, folderPageSql(folder as Folder, form, false), [...params, PAGE + 1]);
+      const deepRows = await c.query(folderPageSql(folder as Folder, form, false), [...params, DEEP]);
       let deep: { ms: number; plan: string } | null = null;
       if (deepRows.rows.length === DEEP) {
         const last = deepRows.rows[DEEP - 1];
-        deep = await explain(c, folderPageSql(folder as Folder, true), [...params, PAGE + 1, last.sort_key, last.id]);
+        deep = await explain(c, folderPageSql(folder as Folder, form, true), [...params, PAGE + 1, last.sort_key, last.id]);
       }
-      summary.push(`| ${label} | ${folder} | ${first.ms.toFixed(2)} | ${deep ? deep.ms.toFixed(2) : '–'} | ${counts[`f${i}`]} |`);
-      plans.push(`### ${label} · ${folder} · first page\n\n\`\`\`\n${first.plan}\n\`\`\`\n`);
-      if (deep) plans.push(`### ${label} · ${folder} · page after ${DEEP} rows\n\n\`\`\`\n${deep.plan}\n\`\`\`\n`);
+      summary.push(`| ${label} | ${folder} | ${form} | ${first.ms.toFixed(2)} | ${deep ? deep.ms.toFixed(2) : '–'} | ${counts[`f${i}`]} |`);
+      plans.push(`### ${label} · ${folder} · first page (${form})\n\n\`\`\`\n${first.plan}\n\`\`\`\n`);
+      if (deep) plans.push(`### ${label} · ${folder} · page after ${DEEP} rows (${form})\n\n\`\`\`\n${deep.plan}\n\`\`\`\n`);
     }
-    const countPlan = await explain(c, folderCountsSql(folders), params);
-    summary.push(`| ${label} | GET /folders (all counts) | ${countPlan.ms.toFixed(2)} | | |`);
+    const countPlan = await explain(c, folderCountsSql(folders, countForms), params);
+    summary.push(`| ${label} | GET /folders (all counts) | | ${countPlan.ms.toFixed(2)} | | |`);
     plans.push(`### ${label} · GET /folders counts\n\n\`\`\`\n${countPlan.plan}\n\`\`\`\n`);
   }
   await c.end();
