@@ -5,6 +5,9 @@ import { customerSays, newLineUserId } from './support/inbox';
 import { createMember, createRole, createUnit, signup, startTestAppWithEnv } from './support/org-fixture';
 import { ProviderStub } from './support/provider-stub';
 import type { TestApp } from './support/test-app';
+import type { Folder } from '../src/modules/access/permissions';
+import { folderCountsSql, folderPageSql } from '../src/modules/folders/folder.query';
+import type { Form } from '../src/modules/folders/folder.sql';
 
 /**
  * Randomized model-based test of SPEC §3 (folders, order, read-only, acting on a conversation)
@@ -37,6 +40,9 @@ import type { TestApp } from './support/test-app';
 const SEEDS = [0x5eed01, 20240611, 7777, 31337];
 const OPS_PER_SEED = 100;
 const FULL_CHECK_EVERY = 5;
+/** Every form of the folder SQL is checked against the model every this many full checks (and at the end). */
+const FORMS_CHECK_EVERY = 2;
+const FORMS: Form[] = ['rule', 'narrow', 'wide'];
 
 let customerClock = Date.now() - 30 * 24 * 3600 * 1000;
 const nextCustomerTs = () => (customerClock += 1000);
@@ -198,7 +204,33 @@ describe('folders: randomized model-based check of SPEC §3/§4', () => {
       for (const f of avail) {
         same(`${ctx}: folder ${f} as ${m.name} (unit ${label(m.unitId)}, role ${label(m.roleId)})`, (await listFolder(m, f)).map(label), model.list(m, f).map(label));
       }
+      if (withForms) await checkForms(m, ctx, avail);
     };
+
+    // The API runs one form per folder, picked by the size of the viewer's unit set; the
+    // others must agree too (membership, order, keyset pages, counts), whatever the tree.
+    const checkForms = async (m: MMember, ctx: string, folders: FolderName[]) => {
+      const [v] = await t.query(`SELECT m.org_id, m.unit_id, u.path, m.channel_account_ids FROM members m JOIN units u ON u.id = m.unit_id WHERE m.id = $1`, [m.id]);
+      const params = [v.org_id, m.id, v.path, v.unit_id, v.channel_account_ids];
+      const fs = folders as Folder[];
+      for (const form of FORMS) {
+        const [counts] = await t.query(folderCountsSql(fs, fs.map(() => form)), params);
+        for (const [i, f] of fs.entries()) {
+          const want = model.list(m, f as FolderName).map(label);
+          const ids: string[] = [];
+          let last: { sort_key: string; id: string } | null = null;
+          for (let page = 0; page < 100; page++) {
+            const rows: { id: string; sort_key: string }[] = await t.query(folderPageSql(f, form, last !== null), last ? [...params, 4, last.sort_key, last.id] : [...params, 4]);
+            ids.push(...rows.slice(0, 3).map((r) => r.id));
+            if (rows.length <= 3) break;
+            last = rows[2];
+          }
+          same(`${ctx}: ${form} form of ${f} as ${m.name} (unit ${label(m.unitId)})`, { count: counts[`f${i}`], ids: ids.map(label) }, { count: want.length, ids: want });
+        }
+      }
+    };
+    let withForms = false;
+    let fullChecks = 0;
 
     const checkAllDetailsOf = async (m: MMember, ctx: string) => {
       for (const c of model.convs.values()) await checkDetail(m, c, ctx);
@@ -314,10 +346,15 @@ describe('folders: randomized model-based check of SPEC §3/§4', () => {
         await checkListings(m, ctx);
         await checkAllDetailsOf(m, ctx);
       }
-      if ((step + 1) % FULL_CHECK_EVERY === 0) for (const m of members) await checkListings(m, ctx);
+      if ((step + 1) % FULL_CHECK_EVERY === 0) {
+        withForms = ++fullChecks % FORMS_CHECK_EVERY === 0;
+        for (const m of members) await checkListings(m, ctx);
+        withForms = false;
+      }
     }
 
     // ---- end of seed: every listing and every member × conversation detail ----------------------
+    withForms = true;
     for (const m of members) {
       await checkListings(m, `end of seed ${seed}`);
       await checkAllDetailsOf(m, `end of seed ${seed}`);

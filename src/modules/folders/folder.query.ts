@@ -46,7 +46,8 @@ export const viewerParams = (v: Pick<Viewer, 'orgId' | 'memberId' | 'unitPath' |
 /** Parameters of UNIT_SIZES_SQL. */
 export const unitSizesParams = (v: Pick<Viewer, 'orgId' | 'unitPath' | 'unitId'>) => [v.orgId, v.unitPath, v.unitId];
 
-const rangesOf = (f: FolderSql, form: Form): Range[] => (form === 'narrow' && f.narrow ? f.narrow : (f.wide ?? [{ where: f.where }]));
+const rangesOf = (f: FolderSql, form: Form): Range[] =>
+  form === 'rule' ? [{ where: f.where }] : form === 'narrow' && f.narrow ? f.narrow : (f.wide ?? [{ where: f.where }]);
 
 /**
  * One range as SQL. Conversation ranges yield `c.*` (page) or `c.id` (count); private ranges

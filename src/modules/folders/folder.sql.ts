@@ -139,7 +139,11 @@ export const UNIT_SIZES_SQL = `SELECT count(*)::int AS org,
     count(*) FILTER (WHERE u.path LIKE $2 || '%')::int AS subtree
   FROM units u WHERE u.org_id = $1`;
 
-export type Form = 'narrow' | 'wide';
+/**
+ * `narrow` and `wide` are the fast forms; `rule` runs the folder's `where` as written (one
+ * scan with every condition as a filter): the reference the tests hold both fast forms to.
+ */
+export type Form = 'narrow' | 'wide' | 'rule';
 
 /**
  * Per-unit ranges cost about (units × page) entries; one ordered range with a unit filter
