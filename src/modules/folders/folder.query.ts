@@ -50,8 +50,9 @@ const rangesOf = (f: FolderSql, form: Form): Range[] =>
   form === 'rule' ? [{ where: f.where }] : form === 'narrow' && f.narrow ? f.narrow : (f.wide ?? [{ where: f.where }]);
 
 /**
- * One range as SQL. Conversation ranges yield `c.*` (page) or `c.id` (count); private ranges
- * yield `(id, sort_at)`, each range free of repeats. `limit` is per unit for per-unit ranges.
+ * One range as SQL, in the folder's order: conversation ranges yield `c.*` (page) or `c.id`
+ * (count); private ranges yield `(id, sort_at)`, each range free of repeats. `limit` is per
+ * unit for per-unit ranges.
  */
 function rangeSql(f: FolderSql, r: Range, o: { page: boolean; limit: string; keyset: boolean }): string {
   let inner: string;
@@ -64,12 +65,11 @@ function rangeSql(f: FolderSql, r: Range, o: { page: boolean; limit: string; key
               ORDER BY p.last_activity_at DESC, p.conversation_id DESC LIMIT ${o.limit}`;
   } else {
     const after = o.keyset ? `AND (c.${f.sort}, c.id) < ($7::timestamptz, $8::uuid)` : '';
-    const order = o.page ? `ORDER BY c.${f.sort} DESC, c.id DESC` : '';
-    // A count's single range is cut by the count's own LIMIT, as it streams.
-    const limit = o.page || r.perUnit ? `LIMIT ${o.limit}` : '';
+    // Counts keep the order too: it holds them to the folder's index (a count without one may
+    // pick a sequential scan, which can read most of the table before its 1,001st row).
     inner = `SELECT ${o.page ? 'c.*' : 'c.id'} FROM conversations c
               WHERE c.org_id = $1 AND ${r.perUnit ? `${r.perUnit} = s.id AND` : ''} ${CHANNEL_SCOPE_SQL} AND (${r.where}) ${after}
-              ${order} ${limit}`;
+              ORDER BY c.${f.sort} DESC, c.id DESC LIMIT ${o.limit}`;
   }
   return r.perUnit ? `SELECT t.* FROM (${UNIT_SETS[f.units!]}) s CROSS JOIN LATERAL (${inner}) t` : inner;
 }
