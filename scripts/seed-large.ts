@@ -190,9 +190,9 @@ async function main(): Promise<void> {
   await step(
     c,
     'private units',
-    // last_activity_at: the private folder's sort key, the conversation's (a trigger would fill it anyway).
-    `INSERT INTO conversation_private_units (org_id, conversation_id, unit_id, last_activity_at)
-     SELECT org_id, id, last_assignee_unit_id, last_activity_at FROM conversations WHERE org_id = $1 AND last_assignee_unit_id IS NOT NULL AND hashtext(id::text) % 50 = 0
+    // last_activity_at, channel_account_id: copies of the conversation's (the insert trigger fills them anyway).
+    `INSERT INTO conversation_private_units (org_id, conversation_id, unit_id, last_activity_at, channel_account_id)
+     SELECT org_id, id, last_assignee_unit_id, last_activity_at, channel_account_id FROM conversations WHERE org_id = $1 AND last_assignee_unit_id IS NOT NULL AND hashtext(id::text) % 50 = 0
      ON CONFLICT DO NOTHING`,
     [org.id],
   );

@@ -354,13 +354,13 @@ describe('folders: randomized model-based check of SPEC §3/§4', () => {
     }
 
     // ---- end of seed: every listing and every member × conversation detail ----------------------
-    // The private folder's sort key is a copy of the conversation's (kept by triggers).
+    // The private folder's sort key and channel account are copies of the conversation's (kept by triggers).
     const stale = await t.query(
       `SELECT p.conversation_id FROM conversation_private_units p JOIN conversations c ON c.id = p.conversation_id
-        WHERE c.org_id = (SELECT org_id FROM members WHERE id = $1) AND p.last_activity_at IS DISTINCT FROM c.last_activity_at`,
+        WHERE c.org_id = (SELECT org_id FROM members WHERE id = $1) AND (p.last_activity_at, p.channel_account_id) IS DISTINCT FROM (c.last_activity_at, c.channel_account_id)`,
       [admin.id],
     );
-    same('private units carry their conversation\'s last_activity_at', stale, []);
+    same('private units carry their conversation\'s last_activity_at and channel account', stale, []);
     withForms = true;
     for (const m of members) {
       await checkListings(m, `end of seed ${seed}`);

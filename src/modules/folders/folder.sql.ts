@@ -117,9 +117,8 @@ export const FOLDER_SQL: Record<Folder, FolderSql> = {
  * not use one would otherwise leave PostgreSQL unable to infer its type.
  */
 export const CHANNEL_SCOPE_SQL = `($2::uuid, $3::text, $4::uuid) IS NOT NULL AND (cardinality($5::uuid[]) = 0 OR c.channel_account_id = ANY($5::uuid[]))`;
-/** The same for a row of `conversation_private_units p` (no join when the viewer sees every channel). */
-export const PRIVATE_CHANNEL_SCOPE_SQL = `($2::uuid, $3::text, $4::uuid) IS NOT NULL AND (cardinality($5::uuid[]) = 0
-  OR EXISTS (SELECT 1 FROM conversations c WHERE c.id = p.conversation_id AND c.channel_account_id = ANY($5::uuid[])))`;
+/** The same for a row of `conversation_private_units p`, which carries its conversation's channel account. */
+export const PRIVATE_CHANNEL_SCOPE_SQL = `($2::uuid, $3::text, $4::uuid) IS NOT NULL AND (cardinality($5::uuid[]) = 0 OR p.channel_account_id = ANY($5::uuid[]))`;
 
 /** Counts stop at this many: a folder shows "1000+" rather than scanning a million rows. */
 export const COUNT_CAP = 1000;
