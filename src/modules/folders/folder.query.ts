@@ -125,7 +125,7 @@ export function folderCountsSql(folders: readonly Folder[], forms: readonly Form
 /** The form choice never changes a result, only its cost: a unit tree a minute old is good enough. */
 const SIZES_TTL_MS = 60_000;
 
-/** Runs the folder SQL: one query per page, one query for every count. */
+/** Runs the folder SQL: one query per page, one query for every count (plus, at most once a minute per unit, the unit counts that pick the forms). */
 @Injectable()
 export class FolderQuery {
   private readonly sizesCache = new Map<string, { at: number; sizes: UnitSizes }>();
