@@ -39,6 +39,10 @@ export class EnvironmentVariables {
   @IsOptional() @IsUrl({ ...urlOpts, protocols: ['postgres', 'postgresql'] })
   DATABASE_URL: string = 'postgres://postgres@127.0.0.1:5432/omni_inbox';
 
+  /** PostgreSQL connections per process (API or worker). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(2) @Max(500)
+  DATABASE_POOL_SIZE: number = 20;
+
   @IsOptional() @IsUrl({ ...urlOpts, protocols: ['redis', 'rediss'] })
   REDIS_URL: string = 'redis://127.0.0.1:6379';
 
@@ -116,6 +120,7 @@ export class EnvironmentVariables {
 export interface AppConfig {
   port: number;
   databaseUrl: string;
+  databasePoolSize: number;
   redisUrl: string;
   redisPrefix: string;
   jwt: { secret: string; expiresIn: string };
@@ -150,6 +155,7 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
   return {
     port: vars.PORT,
     databaseUrl: vars.DATABASE_URL,
+    databasePoolSize: vars.DATABASE_POOL_SIZE,
     redisUrl: vars.REDIS_URL,
     redisPrefix: vars.REDIS_PREFIX,
     jwt: { secret: vars.JWT_SECRET, expiresIn: vars.JWT_EXPIRES_IN },

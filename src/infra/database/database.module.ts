@@ -8,7 +8,7 @@ import { dataSourceOptions } from './data-source-options';
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [appConfig.KEY],
-      useFactory: (cfg: ConfigType<typeof appConfig>) => ({ ...dataSourceOptions(cfg.databaseUrl), autoLoadEntities: false }),
+      useFactory: (cfg: ConfigType<typeof appConfig>) => ({ ...dataSourceOptions(cfg.databaseUrl, { poolSize: cfg.databasePoolSize }), autoLoadEntities: false }),
     }),
   ],
 })

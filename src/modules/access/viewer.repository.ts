@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { ALL_PERMISSIONS, isPermission, Permission } from './permissions';
 import type { Viewer } from './viewer';
 
@@ -55,14 +55,15 @@ export function toViewer(row: ViewerRow): Viewer {
 export class ViewerRepository {
   constructor(private readonly ds: DataSource) {}
 
-  async findActive(orgId: string, memberId: string): Promise<Viewer | null> {
-    const [viewer] = await this.findManyActive(orgId, [memberId]);
+  /** Inside a transaction pass its manager: a second pool connection per transaction can exhaust the pool. */
+  async findActive(orgId: string, memberId: string, em?: EntityManager): Promise<Viewer | null> {
+    const [viewer] = await this.findManyActive(orgId, [memberId], em);
     return viewer ?? null;
   }
 
-  async findManyActive(orgId: string, memberIds: readonly string[]): Promise<Viewer[]> {
+  async findManyActive(orgId: string, memberIds: readonly string[], em?: EntityManager): Promise<Viewer[]> {
     if (memberIds.length === 0) return [];
-    const rows: ViewerRow[] = await this.ds.query(`${VIEWER_SELECT} AND m.id = ANY($2::uuid[])`, [orgId, memberIds]);
+    const rows: ViewerRow[] = await (em ?? this.ds).query(`${VIEWER_SELECT} AND m.id = ANY($2::uuid[])`, [orgId, memberIds]);
     return rows.map(toViewer);
   }
 

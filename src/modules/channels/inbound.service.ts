@@ -114,7 +114,7 @@ export class InboundService {
     }
     // A customer message in a private session is private too (SPEC §4); a reopening message is not.
     const session =
-      conversation.status === 'open' ? await this.privateSessions.decide(conversation, null) : { private: false, unitIds: [] };
+      conversation.status === 'open' ? await this.privateSessions.decide(conversation, null, em) : { private: false, unitIds: [] };
     const message = await this.messages.insertInbound(
       account.orgId,
       { conversationId: conversation.id, channelAccountId: account.id, ...content, private: session.private, createdAt: who.timestamp },

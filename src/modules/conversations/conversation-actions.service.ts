@@ -116,7 +116,7 @@ export class ConversationActionsService {
 
   private async writeNote(viewer: Viewer, conv: ConversationEntity, text: string, at: Date, em: EntityManager): Promise<MessageEntity> {
     const fresh = (await this.conversations.findById(conv.orgId, conv.id, em))!;
-    const decision = await this.privateSessions.decide(fresh, viewer);
+    const decision = await this.privateSessions.decide(fresh, viewer, em);
     const note = await this.messages.insertOutgoing(
       conv.orgId,
       {

@@ -91,7 +91,7 @@ export class ConversationMessagesService {
     m: { kind: 'text' | 'note'; text: string; status: 'queued' | null; mentionIds: string[] },
     em: EntityManager,
   ): Promise<MessageEntity> {
-    const decision = await this.privateSessions.decide(conv, viewer);
+    const decision = await this.privateSessions.decide(conv, viewer, em);
     const saved = await this.messages.insertOutgoing(
       viewer.orgId,
       {

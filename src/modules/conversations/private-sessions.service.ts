@@ -20,16 +20,20 @@ export class PrivateSessionsService {
   ) {}
 
   /** Whether the conversation is in a private session now (the assignee's current role decides). */
-  async sessionIsPrivate(conversation: Pick<ConversationEntity, 'orgId' | 'assigneeId'>): Promise<boolean> {
+  async sessionIsPrivate(conversation: Pick<ConversationEntity, 'orgId' | 'assigneeId'>, em?: EntityManager): Promise<boolean> {
     if (!conversation.assigneeId) return false;
-    const assignee = await this.viewers.findActive(conversation.orgId, conversation.assigneeId);
+    const assignee = await this.viewers.findActive(conversation.orgId, conversation.assigneeId, em);
     return !!assignee?.permissions.has(Permission.ConversationPrivate);
   }
 
   /** Private flag and the units to record for a message about to be written. */
-  async decide(conversation: Pick<ConversationEntity, 'orgId' | 'assigneeId' | 'assigneeUnitId'>, sender: Viewer | null): Promise<{ private: boolean; unitIds: string[] }> {
+  async decide(
+    conversation: Pick<ConversationEntity, 'orgId' | 'assigneeId' | 'assigneeUnitId'>,
+    sender: Viewer | null,
+    em: EntityManager,
+  ): Promise<{ private: boolean; unitIds: string[] }> {
     if (conversation.assigneeId) {
-      if (!(await this.sessionIsPrivate(conversation))) return { private: false, unitIds: [] };
+      if (!(await this.sessionIsPrivate(conversation, em))) return { private: false, unitIds: [] };
       const unitIds = new Set<string>([conversation.assigneeUnitId!]);
       if (sender) unitIds.add(sender.unitId);
       return { private: true, unitIds: [...unitIds] };

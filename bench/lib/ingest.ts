@@ -1,0 +1,159 @@
+import { lineSignature } from '../../src/modules/channels/providers/signatures';
+import { BenchOrg } from './bench-org';
+import { HttpClient } from './http';
+import { ReceiverPool } from './receivers';
+import { nowMs, percentiles, round, sleep } from './stats';
+
+export interface IngestStep {
+  offeredPerSecond: number;
+  /** Webhooks answered 200 per second, first POST to last answer. */
+  achievedPerSecond: number;
+  posted: number;
+  ok: number;
+  errors: number;
+  /** Posts not sent because `maxInFlight` answers were outstanding: the server fell behind. */
+  shed: number;
+  ackMs: Record<string, number | null>;
+  deliveryMs: Record<string, number | null>;
+  expectedDeliveries: number;
+  deliveries: number;
+  missed: number;
+  leaked: number;
+  duplicates: number;
+  sustained: boolean;
+}
+
+export interface LadderOptions {
+  label: string;
+  api: HttpClient;
+  accountId: string;
+  org: BenchOrg;
+  receivers: ReceiverPool;
+  /** Sockets that must receive a message of conversation i. */
+  expectedSockets: number[];
+  rates: number[];
+  stepSeconds: number;
+  maxInFlight: number;
+  runId: string;
+  log: (s: string) => void;
+}
+
+let seq = 0;
+
+/**
+ * Open-loop load: webhooks are posted on a schedule whatever the answers do (a closed loop
+ * would slow down with the server and hide its limit), one LINE message event each, from a
+ * random customer of the org.
+ */
+export async function runLadder(o: LadderOptions): Promise<IngestStep[]> {
+  const steps: IngestStep[] = [];
+  for (const rate of o.rates) {
+    const step = await runStep(o, rate);
+    steps.push(step);
+    o.log(
+      `  ${o.label} ${String(rate).padStart(5)}/s → ${step.achievedPerSecond}/s ok=${step.ok} err=${step.errors} shed=${step.shed} ` +
+        `delivery p50/p95/p99 ${step.deliveryMs.p50}/${step.deliveryMs.p95}/${step.deliveryMs.p99} ms, missed ${step.missed}, leaked ${step.leaked}`,
+    );
+    await sleep(1500);
+    if (!step.sustained && step.achievedPerSecond < rate * 0.7) break; // far past the limit: higher rates say nothing new
+  }
+  return steps;
+}
+
+async function runStep(o: LadderOptions, rate: number): Promise<IngestStep> {
+  const total = Math.round(rate * o.stepSeconds);
+  const seqFrom = seq;
+  const convOf = new Int32Array(total).fill(-1);
+  const okSeq = new Uint8Array(total);
+  const acks: number[] = [];
+  let inFlight = 0;
+  let sent = 0;
+  let shed = 0;
+  let errors = 0;
+  let lastAnswer = 0;
+  const path = `/webhooks/line/${o.accountId}`;
+  const start = nowMs();
+
+  const post = () => {
+    const s = seq++;
+    const k = s - seqFrom;
+    const conv = Math.floor(Math.random() * o.org.conversations.length);
+    convOf[k] = conv;
+    const t = process.hrtime.bigint();
+    const body = Buffer.from(
+      JSON.stringify({
+        destination: o.org.destination,
+        events: [
+          {
+            type: 'message',
+            mode: 'active',
+            timestamp: Date.now(),
+            source: { type: 'user', userId: o.org.conversations[conv].userId },
+            webhookEventId: `bench${o.runId}${s}`,
+            deliveryContext: { isRedelivery: false },
+            replyToken: 'bench',
+            message: { type: 'text', id: `${o.runId}${s}`, quoteToken: 'q', text: `bench:${s}:${conv}:${t}` },
+          },
+        ],
+      }),
+    );
+    inFlight++;
+    o.api
+      .request('POST', path, body, { 'x-line-signature': lineSignature(o.org.lineSecret, body) })
+      .then((res) => {
+        if (res.status === 200) okSeq[k] = 1;
+        else errors++;
+      })
+      .catch(() => errors++)
+      .finally(() => {
+        inFlight--;
+        lastAnswer = nowMs();
+        acks.push(lastAnswer - Number(t) / 1e6);
+      });
+  };
+
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const due = Math.min(total, Math.floor(((nowMs() - start) / 1000) * rate));
+      while (sent < due) {
+        sent++;
+        if (inFlight >= o.maxInFlight) shed++;
+        else post();
+      }
+      if (sent >= total) resolve();
+      else setTimeout(tick, 1);
+    };
+    tick();
+  });
+  while (inFlight > 0) await sleep(5);
+
+  const seqTo = seq;
+  let expected = 0;
+  for (let k = 0; k < seqTo - seqFrom; k++) if (okSeq[k]) expected += o.expectedSockets[convOf[k]];
+  const got = await o.receivers.collect(seqFrom, seqTo, expected, 15_000);
+  let missed = 0;
+  for (let k = 0; k < seqTo - seqFrom; k++) {
+    if (convOf[k] < 0) continue;
+    // A message whose webhook failed may still have been stored and sent; only 200s are owed.
+    if (okSeq[k]) missed += Math.max(0, o.expectedSockets[convOf[k]] - got.counts[k]);
+  }
+  const ok = okSeq.reduce((s, v) => s + v, 0);
+  const seconds = (lastAnswer - start) / 1000;
+  const achieved = round(ok / seconds, 1);
+  return {
+    offeredPerSecond: rate,
+    achievedPerSecond: achieved,
+    posted: sent - shed,
+    ok,
+    errors,
+    shed,
+    ackMs: percentiles(acks),
+    deliveryMs: percentiles(got.latencies),
+    expectedDeliveries: expected,
+    deliveries: got.latencies.length,
+    missed,
+    leaked: got.leakedMessages + got.leakedUpserts,
+    duplicates: got.duplicates,
+    sustained: errors === 0 && shed === 0 && missed === 0 && achieved >= rate * 0.95,
+  };
+}

@@ -1,0 +1,240 @@
+import 'reflect-metadata';
+import { execFileSync, spawnSync } from 'child_process';
+import { mkdirSync, writeFileSync } from 'fs';
+import Redis from 'ioredis';
+import { cpus } from 'os';
+import { join } from 'path';
+import { Client } from 'pg';
+import { createBenchOrg, dropDatabase } from './lib/bench-org';
+import { loginAll, readableSets } from './lib/audience';
+import { largePersonas, measureFolders } from './lib/folders';
+import { HttpClient } from './lib/http';
+import { runLadder } from './lib/ingest';
+import { measureIdleSockets } from './lib/memory';
+import { startProcess } from './lib/procs';
+import { ReceiverPool, SocketAssignment } from './lib/receivers';
+import { renderMarkdown, BenchReport } from './lib/report';
+
+/**
+ * `npm run bench`: see docs/benchmarks.md. Everything is configured by environment variables
+ * (below) and measured in one run, our server and the bare baseline side by side.
+ */
+const env = (name: string, fallback: string) => process.env[name] ?? fallback;
+const cfg = {
+  sockets: Number(env('BENCH_SOCKETS', '1000')),
+  memorySockets: env('BENCH_MEMORY_SOCKETS', '1000,10000').split(',').map(Number),
+  rates: env('BENCH_RATES', '100,300,600,1000,1500,2000').split(',').map(Number),
+  stepSeconds: Number(env('BENCH_STEP_SECONDS', '10')),
+  conversations: Number(env('BENCH_CONVERSATIONS', '2000')),
+  regions: Number(env('BENCH_REGIONS', '10')),
+  storesPerRegion: Number(env('BENCH_STORES_PER_REGION', '10')),
+  staffPerStore: Number(env('BENCH_STAFF_PER_STORE', '4')),
+  /** e.g. `--cpu-prof --cpu-prof-dir=bench/results/prof` to profile our server during the run. */
+  serverNodeArgs: env('BENCH_SERVER_NODE_ARGS', '').split(' ').filter(Boolean),
+  receivers: Number(env('BENCH_RECEIVERS', '2')),
+  maxInFlight: Number(env('BENCH_MAX_IN_FLIGHT', '256')),
+  scenarios: new Set(env('BENCH_SCENARIOS', 'ingest,baseline,memory,folders').split(',')),
+  adminUrl: env('BENCH_ADMIN_DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/postgres'),
+  largeUrl: env('BENCH_LARGE_DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/omni_large'),
+  seedLarge: env('BENCH_SEED_LARGE', 'yes') !== 'no',
+  folderSamples: Number(env('BENCH_FOLDER_SAMPLES', '100')),
+  folderDeepPages: Number(env('BENCH_FOLDER_DEEP_PAGES', '20')),
+  redisUrl: env('REDIS_URL', 'redis://127.0.0.1:6379'),
+  logLevel: env('BENCH_LOG_LEVEL', 'warn'),
+  out: env('BENCH_OUT', 'bench/results'),
+  keep: env('BENCH_KEEP', 'no') === 'yes',
+};
+const SECRETS_KEY = 'ZGV2LW9ubHktc2VjcmV0cy1rZXktMzItYnl0ZXMhISE=';
+const LARGE_PASSWORD = 'omni-large-1234';
+const runId = Date.now().toString(36);
+const dbUrl = (name: string) => cfg.adminUrl.replace(/\/[^/]*$/, `/${name}`);
+const log = (s: string) => console.log(s);
+
+function serverEnv(databaseUrl: string, port: number, prefix: string): NodeJS.ProcessEnv {
+  return {
+    PORT: String(port),
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: cfg.redisUrl,
+    REDIS_PREFIX: prefix,
+    JWT_SECRET: 'bench-only-jwt-secret-0123456789',
+    SECRETS_KEY,
+    LOG_LEVEL: cfg.logLevel,
+    LOGIN_THROTTLE_LIMIT: '1000000',
+    NODE_ENV: 'production',
+  };
+}
+
+const startOurs = (databaseUrl: string, port: number, prefix: string, logName: string) =>
+  startProcess('server', [...cfg.serverNodeArgs, 'dist/src/main.js'], serverEnv(databaseUrl, port, prefix), port, '/health', join(cfg.out, logName));
+
+async function versions(): Promise<Record<string, string>> {
+  const c = new Client({ connectionString: cfg.adminUrl });
+  await c.connect();
+  const pg = (await c.query('SHOW server_version')).rows[0].server_version as string;
+  await c.end();
+  const redis = new Redis(cfg.redisUrl);
+  const info = await redis.info('server');
+  redis.disconnect();
+  return { node: process.version, postgres: pg, redis: /redis_version:(\S+)/.exec(info)?.[1] ?? '?', cpu: `${cpus().length} × ${cpus()[0]?.model ?? '?'}` };
+}
+
+async function largeReady(): Promise<boolean> {
+  try {
+    return (await largePersonas(cfg.largeUrl)) !== null;
+  } catch {
+    return false;
+  }
+}
+
+async function main(): Promise<void> {
+  mkdirSync(cfg.out, { recursive: true });
+  execFileSync('bash', ['scripts/services.sh'], { stdio: 'inherit' });
+  const report: BenchReport = { runId, startedAt: new Date().toISOString(), machine: await versions(), config: { ...cfg, scenarios: [...cfg.scenarios] } };
+  const benchDb = `omni_bench_${runId}`;
+  const baseDb = `omni_bench_base_${runId}`;
+  const prefix = `bench_${runId}`;
+  const cleanups: (() => Promise<unknown>)[] = [];
+
+  try {
+    log(`\n== Bench org: 3 levels, ${cfg.regions} regions × ${cfg.storesPerRegion} stores × ${cfg.staffPerStore} staff, ${cfg.conversations} conversations (${benchDb})`);
+    const org = await createBenchOrg(dbUrl(benchDb), Buffer.from(SECRETS_KEY, 'base64'), cfg);
+    cleanups.push(() => dropDatabase(cfg.adminUrl, benchDb));
+    let server = await startOurs(dbUrl(benchDb), 3811, prefix, 'server.log');
+    cleanups.push(() => server.stop());
+    const api = new HttpClient(server.url, cfg.maxInFlight);
+    const tokens = await loginAll(api, org);
+    const readable = await readableSets(api, org, tokens);
+    const assign = (n: number, baseline: boolean): SocketAssignment[] =>
+      Array.from({ length: n }, (_, i) => {
+        const m = org.members[i % org.members.length];
+        return { memberId: m.id, token: baseline ? `member:${m.id}` : tokens.get(m.id)! };
+      });
+    const expectedSockets = (n: number) => {
+      const e = new Array<number>(org.conversations.length).fill(0);
+      for (const s of assign(n, false)) for (const i of readable[s.memberId]) e[i]++;
+      return e;
+    };
+    const expected = expectedSockets(cfg.sockets);
+    const avgAudience = expected.reduce((s, v) => s + v, 0) / expected.length;
+    report.org = { members: org.members.length, conversations: org.conversations.length, sockets: cfg.sockets, avgSocketsPerMessage: Math.round(avgAudience * 10) / 10 };
+    log(`   ${org.members.length} members, ${cfg.sockets} sockets; a message is owed to ${report.org.avgSocketsPerMessage} sockets on average`);
+    const conversationIds = org.conversations.map((c) => c.id);
+
+    if (cfg.scenarios.has('ingest')) {
+      log(`\n== Ingest: our server, ${cfg.sockets} sockets`);
+      const receivers = new ReceiverPool(cfg.receivers);
+      await receivers.init(conversationIds, readable);
+      const c = await receivers.connect(server.url, assign(cfg.sockets, false));
+      if (c.failed) throw new Error(`${c.failed} sockets failed to connect`);
+      report.ingest = await runLadder({ label: 'ours', api, accountId: org.lineAccountId, org, receivers, expectedSockets: expected, rates: cfg.rates, stepSeconds: cfg.stepSeconds, maxInFlight: cfg.maxInFlight, runId, log });
+      await receivers.close();
+    }
+    api.close();
+
+    if (cfg.scenarios.has('baseline')) {
+      log(`\n== Baseline: bare socket.io + one INSERT per message, same sockets`);
+      const audienceFile = join(cfg.out, `baseline-audience-${runId}.json`);
+      const audience: string[][] = org.conversations.map(() => []);
+      for (const [memberId, idx] of Object.entries(readable)) for (const i of idx) audience[i].push(memberId);
+      writeFileSync(audienceFile, JSON.stringify({ secret: org.lineSecret, users: Object.fromEntries(org.conversations.map((c, i) => [c.userId, i])), conversationIds, audience }));
+      await createDatabase(baseDb);
+      cleanups.push(() => dropDatabase(cfg.adminUrl, baseDb));
+      const base = await startProcess('baseline', ['-r', 'ts-node/register/transpile-only', 'bench/baseline-server.ts'], { PORT: '3911', DATABASE_URL: dbUrl(baseDb), BASELINE_AUDIENCE: audienceFile }, 3911, '/health', join(cfg.out, 'baseline.log'));
+      const baseApi = new HttpClient(base.url, cfg.maxInFlight);
+      const receivers = new ReceiverPool(cfg.receivers);
+      await receivers.init(conversationIds, readable);
+      await receivers.connect(base.url, assign(cfg.sockets, true));
+      report.baseline = await runLadder({ label: 'base', api: baseApi, accountId: org.lineAccountId, org, receivers, expectedSockets: expected, rates: cfg.rates, stepSeconds: cfg.stepSeconds, maxInFlight: cfg.maxInFlight, runId: `${runId}b`, log });
+      await receivers.close();
+      baseApi.close();
+      if (cfg.scenarios.has('memory')) {
+        await base.stop();
+        const fresh = await startProcess('baseline', ['-r', 'ts-node/register/transpile-only', 'bench/baseline-server.ts'], { PORT: '3911', DATABASE_URL: dbUrl(baseDb), BASELINE_AUDIENCE: audienceFile }, 3911, '/health', join(cfg.out, 'baseline.log'));
+        log(`\n== Memory: baseline, idle sockets`);
+        const pool = new ReceiverPool(Math.max(cfg.receivers, 4));
+        await pool.init([], {});
+        report.baselineMemory = await measureIdleSockets(fresh.url, fresh.rssKiB, pool, (n) => assign(n, true), cfg.memorySockets, log);
+        await pool.close();
+        await fresh.stop();
+      } else await base.stop();
+    }
+
+    if (cfg.scenarios.has('memory')) {
+      log(`\n== Memory: our server, idle sockets`);
+      await server.stop();
+      server = await startOurs(dbUrl(benchDb), 3811, prefix, 'server-memory.log');
+      const pool = new ReceiverPool(Math.max(cfg.receivers, 4));
+      await pool.init([], {});
+      report.memory = await measureIdleSockets(server.url, server.rssKiB, pool, (n) => assign(n, false), cfg.memorySockets, log);
+      await pool.close();
+    }
+    await server.stop();
+
+    if (cfg.scenarios.has('folders')) {
+      if (!(await largeReady())) {
+        if (!cfg.seedLarge) throw new Error(`no seed:large data at ${cfg.largeUrl} (BENCH_SEED_LARGE=no)`);
+        log(`\n== Folders: seeding ${cfg.largeUrl} first (npm run seed:large, ~15 minutes on 2 cores)`);
+        const r = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'scripts/seed-large.ts'], { stdio: 'inherit', env: { ...process.env, DATABASE_URL: cfg.largeUrl } });
+        if (r.status !== 0) throw new Error('seed:large failed');
+      }
+      log(`\n== Folders at the API against ${cfg.largeUrl}`);
+      execFileSync(process.execPath, ['dist/src/infra/database/migrate.cli.js'], { stdio: 'inherit', env: { ...process.env, DATABASE_URL: cfg.largeUrl } });
+      const large = await startOurs(cfg.largeUrl, 3812, `${prefix}_large`, 'server-folders.log');
+      cleanups.push(() => large.stop());
+      const largeApi = new HttpClient(large.url, 4);
+      report.folders = await measureFolders(largeApi, (await largePersonas(cfg.largeUrl))!, LARGE_PASSWORD, { samples: cfg.folderSamples, deepPages: cfg.folderDeepPages, limit: 50 }, log);
+      report.foldersConversations = await countConversations(cfg.largeUrl);
+      largeApi.close();
+      await large.stop();
+    }
+  } finally {
+    if (!cfg.keep) {
+      for (const c of cleanups.reverse()) await c().catch((e: Error) => log(`cleanup: ${e.message}`));
+      await deleteRedisKeys(`${prefix}*`);
+    }
+  }
+
+  report.finishedAt = new Date().toISOString();
+  const stamp = report.startedAt.replace(/[:.]/g, '-');
+  const md = renderMarkdown(report);
+  for (const name of [`bench-${stamp}`, 'latest']) {
+    writeFileSync(join(cfg.out, `${name}.json`), JSON.stringify(report, null, 2));
+    writeFileSync(join(cfg.out, `${name}.md`), md);
+  }
+  log(`\n${md}\nWritten to ${join(cfg.out, `bench-${stamp}.{md,json}`)} (and latest.{md,json}).`);
+}
+
+async function createDatabase(name: string): Promise<void> {
+  const c = new Client({ connectionString: cfg.adminUrl });
+  await c.connect();
+  await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await c.query(`CREATE DATABASE "${name}"`);
+  await c.end();
+}
+
+async function countConversations(url: string): Promise<number> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  const { rows } = await c.query(`SELECT reltuples::bigint AS n FROM pg_class WHERE relname = 'conversations'`);
+  await c.end();
+  return Number(rows[0]?.n ?? 0);
+}
+
+async function deleteRedisKeys(pattern: string): Promise<void> {
+  const redis = new Redis(cfg.redisUrl);
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    if (keys.length) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  redis.disconnect();
+}
+
+main().then(
+  () => process.exit(0),
+  (e: Error) => {
+    console.error(`bench failed: ${e.stack ?? e.message}`);
+    process.exit(1);
+  },
+);
