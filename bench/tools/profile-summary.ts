@@ -1,19 +1,25 @@
 import { readFileSync } from 'fs';
 
 /**
- * `ts-node bench/tools/profile-summary.ts <file.cpuprofile> [top]`: self time by function and
- * by package from a V8 CPU profile (`node --cpu-prof`), the profile docs/benchmarks.md quotes.
+ * `ts-node bench/tools/profile-summary.ts <file.cpuprofile> [top] [last seconds]`: self time by
+ * function and by package from a V8 CPU profile (`node --cpu-prof`), optionally only over the
+ * profile's last seconds (the load, not the set-up before it).
  */
 interface Node {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
   children?: number[];
 }
-const [file, topArg] = process.argv.slice(2);
-const prof = JSON.parse(readFileSync(file, 'utf8')) as { nodes: Node[]; samples: number[]; timeDeltas: number[] };
+const [file, topArg, lastArg] = process.argv.slice(2);
+const prof = JSON.parse(readFileSync(file, 'utf8')) as { nodes: Node[]; samples: number[]; timeDeltas: number[]; endTime: number; startTime: number };
 const byId = new Map(prof.nodes.map((n) => [n.id, n]));
 const self = new Map<number, number>();
-prof.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (prof.timeDeltas[i] ?? 0)));
+const from = lastArg ? prof.endTime - Number(lastArg) * 1e6 : -Infinity;
+let at = prof.startTime;
+prof.samples.forEach((id, i) => {
+  at += prof.timeDeltas[i] ?? 0;
+  if (at >= from) self.set(id, (self.get(id) ?? 0) + (prof.timeDeltas[i] ?? 0));
+});
 const total = [...self.values()].reduce((a, b) => a + b, 0);
 
 const pkg = (url: string) => {

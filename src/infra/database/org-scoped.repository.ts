@@ -1,3 +1,4 @@
+import { preparedEntity } from './prepared';
 import { DataSource, EntityManager, EntityTarget, FindOptionsOrder, FindOptionsWhere, ObjectLiteral, Repository } from 'typeorm';
 
 /**
@@ -21,16 +22,13 @@ export abstract class OrgScopedRepository<E extends ObjectLiteral & { id: string
   findById(orgId: string, id: string, em?: EntityManager): Promise<E | null> {
     // An undefined id would silently drop the condition and match any row of the org.
     if (!orgId || !id) return Promise.resolve(null);
-    return this.repo(em).findOneBy(this.scope(orgId, { id } as Partial<Record<keyof E, unknown>>));
+    return preparedEntity(em ?? this.ds, this.entity, 'org_id = $1 AND id = $2::uuid', [orgId, id]);
   }
 
   /** Row-locks one record for the rest of the transaction (FOR UPDATE). */
   lockById(orgId: string, id: string, em: EntityManager): Promise<E | null> {
     if (!orgId || !id) return Promise.resolve(null);
-    return this.repo(em).findOne({
-      where: this.scope(orgId, { id } as Partial<Record<keyof E, unknown>>),
-      lock: { mode: 'pessimistic_write' },
-    });
+    return preparedEntity(em, this.entity, 'org_id = $1 AND id = $2::uuid', [orgId, id], { lock: true });
   }
 
   findBy(orgId: string, where: Omit<FindOptionsWhere<E>, 'orgId'> & Partial<Record<keyof E, unknown>>, order?: FindOptionsOrder<E>, em?: EntityManager): Promise<E[]> {

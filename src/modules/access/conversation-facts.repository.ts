@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { preparedQuery } from '../../infra/database/prepared';
 import type { ConversationFacts } from './folder-rules';
 
 interface FactsRow {
@@ -15,6 +16,20 @@ interface FactsRow {
   private_unit_paths: string[];
 }
 
+const FACTS_SELECT = `SELECT c.id, c.status, c.channel_account_id, c.assignee_id, c.last_assignee_id,
+              au.path AS assignee_unit_path, lu.path AS last_assignee_unit_path, bu.path AS bound_unit_path,
+              coalesce((SELECT array_agg(DISTINCT a.member_id) FROM assignments a
+                         WHERE a.conversation_id = c.id AND a.ended_at IS NOT NULL), '{}') AS ended_assignee_ids,
+              coalesce((SELECT array_agg(u.path) FROM conversation_private_units p JOIN units u ON u.id = p.unit_id
+                         WHERE p.conversation_id = c.id), '{}') AS private_unit_paths
+         FROM conversations c
+         LEFT JOIN units au ON au.id = c.assignee_unit_id
+         LEFT JOIN units lu ON lu.id = c.last_assignee_unit_id
+         LEFT JOIN units bu ON bu.id = c.bound_unit_id
+        WHERE c.org_id = $1`;
+const FACTS_ONE = `${FACTS_SELECT} AND c.id = $2::uuid`;
+const FACTS_MANY = `${FACTS_SELECT} AND c.id = ANY($2::uuid[])`;
+
 /**
  * Everything the folder rules need about conversations, for any number of ids in ONE query:
  * single reads, bulk checks and socket fan-out all use it.
@@ -25,20 +40,11 @@ export class ConversationFactsRepository {
 
   async load(orgId: string, ids: readonly string[], em?: EntityManager): Promise<Map<string, ConversationFacts>> {
     if (ids.length === 0) return new Map();
-    const rows: FactsRow[] = await (em ?? this.ds.manager).query(
-      `SELECT c.id, c.status, c.channel_account_id, c.assignee_id, c.last_assignee_id,
-              au.path AS assignee_unit_path, lu.path AS last_assignee_unit_path, bu.path AS bound_unit_path,
-              coalesce((SELECT array_agg(DISTINCT a.member_id) FROM assignments a
-                         WHERE a.conversation_id = c.id AND a.ended_at IS NOT NULL), '{}') AS ended_assignee_ids,
-              coalesce((SELECT array_agg(u.path) FROM conversation_private_units p JOIN units u ON u.id = p.unit_id
-                         WHERE p.conversation_id = c.id), '{}') AS private_unit_paths
-         FROM conversations c
-         LEFT JOIN units au ON au.id = c.assignee_unit_id
-         LEFT JOIN units lu ON lu.id = c.last_assignee_unit_id
-         LEFT JOIN units bu ON bu.id = c.bound_unit_id
-        WHERE c.org_id = $1 AND c.id = ANY($2::uuid[])`,
-      [orgId, ids],
-    );
+    // One id (every write and fan-out) compares by equality so PostgreSQL settles on a generic plan.
+    const rows =
+      ids.length === 1
+        ? await preparedQuery<FactsRow>(em ?? this.ds, FACTS_ONE, [orgId, ids[0]])
+        : await preparedQuery<FactsRow>(em ?? this.ds, FACTS_MANY, [orgId, ids]);
     return new Map(
       rows.map((r) => [
         r.id,

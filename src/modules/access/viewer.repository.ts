@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { preparedQuery } from '../../infra/database/prepared';
 import { ALL_PERMISSIONS, isPermission, Permission } from './permissions';
 import type { Viewer } from './viewer';
 
@@ -27,6 +28,12 @@ const VIEWER_SELECT = `
     JOIN units u ON u.org_id = m.org_id AND u.id = m.unit_id
     JOIN roles r ON r.org_id = m.org_id AND r.id = m.role_id
    WHERE m.org_id = $1 AND m.status = 'active'`;
+// One id (every request's token, every write) by equality, so PostgreSQL settles on a generic plan.
+const VIEWER_BY_ID = `${VIEWER_SELECT} AND m.id = $2::uuid`;
+const VIEWER_BY_IDS = `${VIEWER_SELECT} AND m.id = ANY($2::uuid[])`;
+const READER_CANDIDATES = `${VIEWER_SELECT}
+     AND (m.unit_id = ANY($2::uuid[]) OR m.id = ANY($3::uuid[]) OR r.builtin = 'administrator'
+          OR $4::text = ANY(r.permissions) OR ($5 AND $6::text = ANY(r.permissions)))`;
 
 export function toViewer(row: ViewerRow): Viewer {
   // Administrator always holds the whole catalog, including permissions added after it was stored.
@@ -63,7 +70,10 @@ export class ViewerRepository {
 
   async findManyActive(orgId: string, memberIds: readonly string[], em?: EntityManager): Promise<Viewer[]> {
     if (memberIds.length === 0) return [];
-    const rows: ViewerRow[] = await (em ?? this.ds).query(`${VIEWER_SELECT} AND m.id = ANY($2::uuid[])`, [orgId, memberIds]);
+    const rows =
+      memberIds.length === 1
+        ? await preparedQuery<ViewerRow>(em ?? this.ds, VIEWER_BY_ID, [orgId, memberIds[0]])
+        : await preparedQuery<ViewerRow>(em ?? this.ds, VIEWER_BY_IDS, [orgId, memberIds]);
     return rows.map(toViewer);
   }
 
@@ -75,12 +85,7 @@ export class ViewerRepository {
    * holders. The AccessPolicy then keeps the actual readers.
    */
   async findReaderCandidates(orgId: string, unitIds: readonly string[], memberIds: readonly string[], openUnbound: boolean): Promise<Viewer[]> {
-    const rows: ViewerRow[] = await this.ds.query(
-      `${VIEWER_SELECT}
-         AND (m.unit_id = ANY($2::uuid[]) OR m.id = ANY($3::uuid[]) OR r.builtin = 'administrator'
-              OR $4::text = ANY(r.permissions) OR ($5 AND $6::text = ANY(r.permissions)))`,
-      [orgId, unitIds, memberIds, Permission.FolderAll, openUnbound, Permission.FolderUnassigned],
-    );
+    const rows = await preparedQuery<ViewerRow>(this.ds, READER_CANDIDATES, [orgId, unitIds, memberIds, Permission.FolderAll, openUnbound, Permission.FolderUnassigned]);
     return rows.map(toViewer);
   }
 }

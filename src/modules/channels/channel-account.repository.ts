@@ -1,3 +1,4 @@
+import { preparedEntity } from '../../infra/database/prepared';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { OrgScopedRepository } from '../../infra/database/org-scoped.repository';
@@ -28,11 +29,8 @@ export class ChannelAccountRepository extends OrgScopedRepository<ChannelAccount
    * so its org) before anything else is read; the signature check follows immediately.
    */
   findForWebhook(type: ChannelType, id: string): Promise<ChannelAccountWithSecrets | null> {
-    return this.repo()
-      .createQueryBuilder('a')
-      .addSelect(['a.secretEnc', 'a.accessTokenEnc', 'a.verifyTokenEnc'])
-      .where('a.type = :type AND a.id = :id', { type, id })
-      .getOne() as Promise<ChannelAccountWithSecrets | null>;
+    // Every webhook starts here: a prepared statement, secrets included.
+    return preparedEntity(this.ds, ChannelAccountEntity, 'type = $1 AND id = $2::uuid', [type, id], { withHidden: true }) as Promise<ChannelAccountWithSecrets | null>;
   }
 
   async customerCount(orgId: string, id: string): Promise<number> {

@@ -1,3 +1,4 @@
+import { preparedQuery } from '../../infra/database/prepared';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 
@@ -9,7 +10,8 @@ export class InboundEventRepository {
    * then sees the key taken, so it can never double-apply.
    */
   async claim(channelAccountId: string, eventKey: string, em: EntityManager): Promise<boolean> {
-    const rows = await em.query(
+    const rows = await preparedQuery(
+      em,
       `INSERT INTO inbound_events (channel_account_id, event_key) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_key`,
       [channelAccountId, eventKey],
     );

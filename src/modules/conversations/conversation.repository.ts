@@ -1,3 +1,4 @@
+import { preparedEntity, preparedQuery } from '../../infra/database/prepared';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { OrgScopedRepository } from '../../infra/database/org-scoped.repository';
@@ -11,13 +12,14 @@ export class ConversationRepository extends OrgScopedRepository<ConversationEnti
 
   /** The customer's one conversation, created on first contact, row-locked for this transaction. */
   async ensureForCustomerLocked(orgId: string, customerId: string, channelAccountId: string, at: Date, em: EntityManager): Promise<ConversationEntity> {
-    await em.query(
+    await preparedQuery(
+      em,
       `INSERT INTO conversations (org_id, customer_id, channel_account_id, bound_unit_id, last_customer_message_at, last_activity_at)
        SELECT $1, $2, $3, cu.bound_unit_id, $4, $4 FROM customers cu WHERE cu.org_id = $1 AND cu.id = $2
        ON CONFLICT (customer_id) DO NOTHING`,
       [orgId, customerId, channelAccountId, at],
     );
-    const conv = await this.repo(em).findOne({ where: { orgId, customerId }, lock: { mode: 'pessimistic_write' } });
+    const conv = await preparedEntity(em, ConversationEntity, 'org_id = $1 AND customer_id = $2::uuid', [orgId, customerId], { lock: true });
     if (!conv) throw new Error('conversation vanished after upsert');
     return conv;
   }
@@ -28,7 +30,8 @@ export class ConversationRepository extends OrgScopedRepository<ConversationEnti
    * preview points at the newest message.
    */
   async applyCustomerMessage(orgId: string, id: string, at: Date, messageId: string, em: EntityManager): Promise<void> {
-    await em.query(
+    await preparedQuery(
+      em,
       `UPDATE conversations c
           SET status = 'open',
               assignee_id = CASE WHEN c.status = 'open' THEN c.assignee_id END,

@@ -1,3 +1,4 @@
+import { preparedQuery } from '../../infra/database/prepared';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { OrgScopedRepository } from '../../infra/database/org-scoped.repository';
@@ -80,7 +81,8 @@ export class MessageRepository extends OrgScopedRepository<MessageEntity> {
 
   /** Inserts a customer message unless its provider id is already stored (redelivery): null then. */
   async insertInbound(orgId: string, m: NewInboundMessage, em: EntityManager): Promise<MessageEntity | null> {
-    const rows: { id: string }[] = await em.query(
+    const rows = await preparedQuery<{ id: string }>(
+      em,
       `INSERT INTO messages (org_id, conversation_id, channel_account_id, direction, kind, content_type, text, attachments,
                              sender_type, private, provider_message_id, created_at)
        VALUES ($1, $2, $3, 'in', 'text', $4, $5, $6, 'customer', $7, $8, $9)

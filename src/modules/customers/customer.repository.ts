@@ -1,3 +1,4 @@
+import { preparedQuery } from '../../infra/database/prepared';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { OrgScopedRepository } from '../../infra/database/org-scoped.repository';
@@ -20,7 +21,8 @@ export class CustomerRepository extends OrgScopedRepository<CustomerEntity> {
     displayName: string | undefined,
     em: EntityManager,
   ): Promise<{ id: string; created: boolean }> {
-    const [row] = await em.query(
+    const [row] = await preparedQuery<{ id: string; created: boolean }>(
+      em,
       `INSERT INTO customers (org_id, channel_account_id, external_id, display_name)
        VALUES ($1, $2, $3, coalesce($4, $5))
        ON CONFLICT (channel_account_id, external_id) DO UPDATE

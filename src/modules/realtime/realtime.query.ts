@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { preparedEntity } from '../../infra/database/prepared';
 import { unitAncestorIds } from '../units/unit.entity';
 import type { ConversationFacts } from '../access/folder-rules';
 import type { Viewer } from '../access/viewer';
@@ -32,11 +33,12 @@ export class RealtimeQuery {
   }
 
   async conversation(orgId: string, id: string): Promise<{ conversation: ConversationEntity; customer: CustomerEntity; lastMessage: MessageEntity | null } | null> {
-    const conversation = await this.ds.getRepository(ConversationEntity).findOneBy({ orgId, id });
+    const byId = 'org_id = $1 AND id = $2::uuid';
+    const conversation = await preparedEntity(this.ds, ConversationEntity, byId, [orgId, id]);
     if (!conversation) return null;
     const [customer, lastMessage] = await Promise.all([
-      this.ds.getRepository(CustomerEntity).findOneBy({ orgId, id: conversation.customerId }),
-      conversation.lastMessageId ? this.ds.getRepository(MessageEntity).findOneBy({ orgId, id: conversation.lastMessageId }) : null,
+      preparedEntity(this.ds, CustomerEntity, byId, [orgId, conversation.customerId]),
+      conversation.lastMessageId ? preparedEntity(this.ds, MessageEntity, byId, [orgId, conversation.lastMessageId]) : null,
     ]);
     return customer ? { conversation, customer, lastMessage } : null;
   }
