@@ -32,6 +32,8 @@ const cfg = {
   /** e.g. `--cpu-prof --cpu-prof-dir=bench/results/prof` to profile our server during the run. */
   serverNodeArgs: env('BENCH_SERVER_NODE_ARGS', '').split(' ').filter(Boolean),
   receivers: Number(env('BENCH_RECEIVERS', '2')),
+  /** API processes for the ingest scenario (webhooks round-robin, sockets spread, events through Redis). */
+  serverProcesses: Number(env('BENCH_SERVER_PROCESSES', '1')),
   maxInFlight: Number(env('BENCH_MAX_IN_FLIGHT', '256')),
   scenarios: new Set(env('BENCH_SCENARIOS', 'ingest,baseline,memory,folders').split(',')),
   adminUrl: env('BENCH_ADMIN_DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/postgres'),
@@ -50,7 +52,7 @@ const runId = Date.now().toString(36);
 const dbUrl = (name: string) => cfg.adminUrl.replace(/\/[^/]*$/, `/${name}`);
 const log = (s: string) => console.log(s);
 
-function serverEnv(databaseUrl: string, port: number, prefix: string): NodeJS.ProcessEnv {
+function serverEnv(databaseUrl: string, port: number, prefix: string, runWorkers = true): NodeJS.ProcessEnv {
   return {
     PORT: String(port),
     DATABASE_URL: databaseUrl,
@@ -61,11 +63,12 @@ function serverEnv(databaseUrl: string, port: number, prefix: string): NodeJS.Pr
     LOG_LEVEL: cfg.logLevel,
     LOGIN_THROTTLE_LIMIT: '1000000',
     NODE_ENV: 'production',
+    RUN_WORKERS: String(runWorkers),
   };
 }
 
-const startOurs = (databaseUrl: string, port: number, prefix: string, logName: string) =>
-  startProcess('server', [...cfg.serverNodeArgs, 'dist/src/main.js'], serverEnv(databaseUrl, port, prefix), port, '/health', join(cfg.out, logName));
+const startOurs = (databaseUrl: string, port: number, prefix: string, logName: string, runWorkers = true) =>
+  startProcess('server', [...cfg.serverNodeArgs, 'dist/src/main.js'], serverEnv(databaseUrl, port, prefix, runWorkers), port, '/health', join(cfg.out, logName));
 
 async function versions(): Promise<Record<string, string>> {
   const c = new Client({ connectionString: cfg.adminUrl });
@@ -121,13 +124,26 @@ async function main(): Promise<void> {
     const conversationIds = org.conversations.map((c) => c.id);
 
     if (cfg.scenarios.has('ingest')) {
-      log(`\n== Ingest: our server, ${cfg.sockets} sockets`);
+      log(`\n== Ingest: our server (${cfg.serverProcesses} API process${cfg.serverProcesses > 1 ? 'es' : ''}), ${cfg.sockets} sockets`);
+      const extra = [];
+      for (let i = 1; i < cfg.serverProcesses; i++) {
+        const s = await startOurs(dbUrl(benchDb), 3811 + i, prefix, `server-${i}.log`, false);
+        cleanups.push(() => s.stop());
+        extra.push(s);
+      }
+      const urls = [server.url, ...extra.map((s) => s.url)];
+      const apis = [api, ...extra.map((s) => new HttpClient(s.url, cfg.maxInFlight))];
       const receivers = new ReceiverPool(cfg.receivers);
       await receivers.init(conversationIds, readable);
-      const c = await receivers.connect(server.url, assign(cfg.sockets, false));
-      if (c.failed) throw new Error(`${c.failed} sockets failed to connect`);
-      report.ingest = await runLadder({ label: 'ours', api, accountId: org.lineAccountId, org, receivers, expectedSockets: expected, rates: cfg.rates, stepSeconds: cfg.stepSeconds, maxInFlight: cfg.maxInFlight, runId, log });
+      const all = assign(cfg.sockets, false);
+      for (const [k, url] of urls.entries()) {
+        const c = await receivers.connect(url, all.filter((_, i) => i % urls.length === k));
+        if (c.failed) throw new Error(`${c.failed} sockets failed to connect`);
+      }
+      report.ingest = await runLadder({ label: 'ours', apis, accountId: org.lineAccountId, org, receivers, expectedSockets: expected, rates: cfg.rates, stepSeconds: cfg.stepSeconds, maxInFlight: cfg.maxInFlight, runId, log });
       await receivers.close();
+      for (const s of extra) await s.stop();
+      apis.slice(1).forEach((a) => a.close());
     }
     api.close();
 
@@ -144,7 +160,7 @@ async function main(): Promise<void> {
       const receivers = new ReceiverPool(cfg.receivers);
       await receivers.init(conversationIds, readable);
       await receivers.connect(base.url, assign(cfg.sockets, true));
-      report.baseline = await runLadder({ label: 'base', api: baseApi, accountId: org.lineAccountId, org, receivers, expectedSockets: expected, rates: cfg.rates, stepSeconds: cfg.stepSeconds, maxInFlight: cfg.maxInFlight, runId: `${runId}b`, log });
+      report.baseline = await runLadder({ label: 'base', apis: [baseApi], accountId: org.lineAccountId, org, receivers, expectedSockets: expected, rates: cfg.rates, stepSeconds: cfg.stepSeconds, maxInFlight: cfg.maxInFlight, runId: `${runId}b`, log });
       await receivers.close();
       baseApi.close();
       if (cfg.scenarios.has('memory')) {

@@ -21,11 +21,14 @@ export interface IngestStep {
   leaked: number;
   duplicates: number;
   sustained: boolean;
+  /** p99 of the answers to the webhooks posted in each second of the step (stalls show here). */
+  ackP99BySecond: (number | null)[];
 }
 
 export interface LadderOptions {
   label: string;
-  api: HttpClient;
+  /** Webhooks go round-robin to these (one per API process). */
+  apis: HttpClient[];
   accountId: string;
   org: BenchOrg;
   receivers: ReceiverPool;
@@ -46,9 +49,14 @@ let seq = 0;
  * random customer of the org.
  */
 export async function runLadder(o: LadderOptions): Promise<IngestStep[]> {
+  // Warm-up, not reported: JIT, pool connections, prepared statements, caches. Without it the
+  // first step measures a cold process catching up with its own start.
+  const warm = await runStep(o, Math.min(100, o.rates[0]), 5);
+  o.log(`  ${o.label} warm-up ${warm.achievedPerSecond}/s, delivery p99 ${warm.deliveryMs.p99} ms (not reported)`);
+  await sleep(1500);
   const steps: IngestStep[] = [];
   for (const rate of o.rates) {
-    const step = await runStep(o, rate);
+    const step = await runStep(o, rate, o.stepSeconds);
     steps.push(step);
     o.log(
       `  ${o.label} ${String(rate).padStart(5)}/s → ${step.achievedPerSecond}/s ok=${step.ok} err=${step.errors} shed=${step.shed} ` +
@@ -60,12 +68,13 @@ export async function runLadder(o: LadderOptions): Promise<IngestStep[]> {
   return steps;
 }
 
-async function runStep(o: LadderOptions, rate: number): Promise<IngestStep> {
-  const total = Math.round(rate * o.stepSeconds);
+async function runStep(o: LadderOptions, rate: number, seconds: number): Promise<IngestStep> {
+  const total = Math.round(rate * seconds);
   const seqFrom = seq;
   const convOf = new Int32Array(total).fill(-1);
   const okSeq = new Uint8Array(total);
   const acks: number[] = [];
+  const ackBySecond: number[][] = [];
   let inFlight = 0;
   let sent = 0;
   let shed = 0;
@@ -98,7 +107,7 @@ async function runStep(o: LadderOptions, rate: number): Promise<IngestStep> {
       }),
     );
     inFlight++;
-    o.api
+    o.apis[s % o.apis.length]
       .request('POST', path, body, { 'x-line-signature': lineSignature(o.org.lineSecret, body) })
       .then((res) => {
         if (res.status === 200) okSeq[k] = 1;
@@ -108,7 +117,9 @@ async function runStep(o: LadderOptions, rate: number): Promise<IngestStep> {
       .finally(() => {
         inFlight--;
         lastAnswer = nowMs();
-        acks.push(lastAnswer - Number(t) / 1e6);
+        const sentAt = Number(t) / 1e6;
+        acks.push(lastAnswer - sentAt);
+        (ackBySecond[Math.floor((sentAt - start) / 1000)] ??= []).push(lastAnswer - sentAt);
       });
   };
 
@@ -138,8 +149,8 @@ async function runStep(o: LadderOptions, rate: number): Promise<IngestStep> {
     if (okSeq[k]) missed += Math.max(0, o.expectedSockets[convOf[k]] - got.counts[k]);
   }
   const ok = okSeq.reduce((s, v) => s + v, 0);
-  const seconds = (lastAnswer - start) / 1000;
-  const achieved = round(ok / seconds, 1);
+  const elapsed = (lastAnswer - start) / 1000;
+  const achieved = round(ok / elapsed, 1);
   return {
     offeredPerSecond: rate,
     achievedPerSecond: achieved,
@@ -155,5 +166,6 @@ async function runStep(o: LadderOptions, rate: number): Promise<IngestStep> {
     leaked: got.leakedMessages + got.leakedUpserts,
     duplicates: got.duplicates,
     sustained: errors === 0 && shed === 0 && missed === 0 && achieved >= rate * 0.95,
+    ackP99BySecond: Array.from(ackBySecond, (a) => (a ? percentiles(a, [99]).p99 : null)),
   };
 }

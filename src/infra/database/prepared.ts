@@ -61,7 +61,23 @@ export async function preparedEntity<E extends ObjectLiteral>(
     entitySql.set(key, sql);
   }
   const [row] = await preparedQuery<Record<string, unknown>>(em, sql, params);
-  if (!row) return null;
+  return row ? hydrateEntity(em, entity, row) : null;
+}
+
+/** The entity's selectable columns, quoted, for `SELECT …` or `RETURNING …` lists. */
+export function entityColumns(db: DataSource | EntityManager, entity: EntityTarget<ObjectLiteral>): string {
+  const em = db instanceof DataSource ? db.manager : db;
+  return em.connection
+    .getMetadata(entity)
+    .columns.filter((c) => c.isSelect)
+    .map((c) => `"${c.databaseName}"`)
+    .join(', ');
+}
+
+/** A raw row (database column names) as TypeORM would hydrate it. */
+export function hydrateEntity<E extends ObjectLiteral>(db: DataSource | EntityManager, entity: EntityTarget<E>, row: Record<string, unknown>): E {
+  const em = db instanceof DataSource ? db.manager : db;
+  const meta = em.connection.getMetadata(entity);
   const out = meta.create() as E;
   for (const c of meta.columns) {
     if (c.databaseName in row) c.setEntityValue(out, em.connection.driver.prepareHydratedValue(row[c.databaseName], c));

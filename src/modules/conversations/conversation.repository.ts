@@ -4,6 +4,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { OrgScopedRepository } from '../../infra/database/org-scoped.repository';
 import { ConversationEntity } from './conversation.entity';
 
+const BY_CUSTOMER = 'org_id = $1 AND customer_id = $2::uuid';
+
 @Injectable()
 export class ConversationRepository extends OrgScopedRepository<ConversationEntity> {
   constructor(ds: DataSource) {
@@ -12,6 +14,9 @@ export class ConversationRepository extends OrgScopedRepository<ConversationEnti
 
   /** The customer's one conversation, created on first contact, row-locked for this transaction. */
   async ensureForCustomerLocked(orgId: string, customerId: string, channelAccountId: string, at: Date, em: EntityManager): Promise<ConversationEntity> {
+    // Almost always the conversation exists: lock it straight away; create it only when missing.
+    const existing = await preparedEntity(em, ConversationEntity, BY_CUSTOMER, [orgId, customerId], { lock: true });
+    if (existing) return existing;
     await preparedQuery(
       em,
       `INSERT INTO conversations (org_id, customer_id, channel_account_id, bound_unit_id, last_customer_message_at, last_activity_at)
@@ -19,7 +24,7 @@ export class ConversationRepository extends OrgScopedRepository<ConversationEnti
        ON CONFLICT (customer_id) DO NOTHING`,
       [orgId, customerId, channelAccountId, at],
     );
-    const conv = await preparedEntity(em, ConversationEntity, 'org_id = $1 AND customer_id = $2::uuid', [orgId, customerId], { lock: true });
+    const conv = await preparedEntity(em, ConversationEntity, BY_CUSTOMER, [orgId, customerId], { lock: true });
     if (!conv) throw new Error('conversation vanished after upsert');
     return conv;
   }

@@ -1,4 +1,4 @@
-import { preparedQuery } from '../../infra/database/prepared';
+import { entityColumns, hydrateEntity, preparedQuery } from '../../infra/database/prepared';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { OrgScopedRepository } from '../../infra/database/org-scoped.repository';
@@ -34,6 +34,8 @@ const STATUS_RANK: Record<DeliveryStatus, number> = { queued: 0, sent: 1, delive
 
 @Injectable()
 export class MessageRepository extends OrgScopedRepository<MessageEntity> {
+  private insertInboundSql?: string;
+
   constructor(ds: DataSource) {
     super(ds, MessageEntity);
   }
@@ -81,17 +83,24 @@ export class MessageRepository extends OrgScopedRepository<MessageEntity> {
 
   /** Inserts a customer message unless its provider id is already stored (redelivery): null then. */
   async insertInbound(orgId: string, m: NewInboundMessage, em: EntityManager): Promise<MessageEntity | null> {
-    const rows = await preparedQuery<{ id: string }>(
-      em,
-      `INSERT INTO messages (org_id, conversation_id, channel_account_id, direction, kind, content_type, text, attachments,
+    // The whole row comes back from the INSERT: no second statement to read it.
+    this.insertInboundSql ??= `INSERT INTO messages (org_id, conversation_id, channel_account_id, direction, kind, content_type, text, attachments,
                              sender_type, private, provider_message_id, created_at)
        VALUES ($1, $2, $3, 'in', 'text', $4, $5, $6, 'customer', $7, $8, $9)
        ON CONFLICT (channel_account_id, provider_message_id) WHERE provider_message_id IS NOT NULL DO NOTHING
-       RETURNING id`,
-      [orgId, m.conversationId, m.channelAccountId, m.contentType, m.text, JSON.stringify(m.attachments), m.private, m.providerMessageId, m.createdAt],
-    );
-    if (rows.length === 0) return null;
-    return this.findById(orgId, rows[0].id, em);
+       RETURNING ${entityColumns(em, MessageEntity)}`;
+    const [row] = await preparedQuery<Record<string, unknown>>(em, this.insertInboundSql, [
+      orgId,
+      m.conversationId,
+      m.channelAccountId,
+      m.contentType,
+      m.text,
+      JSON.stringify(m.attachments),
+      m.private,
+      m.providerMessageId,
+      m.createdAt,
+    ]);
+    return row ? hydrateEntity(em, MessageEntity, row) : null;
   }
 
   /** A delivery receipt (WhatsApp statuses[]): ignored for unknown messages and for stale states. */

@@ -21,6 +21,14 @@ export class CustomerRepository extends OrgScopedRepository<CustomerEntity> {
     displayName: string | undefined,
     em: EntityManager,
   ): Promise<{ id: string; created: boolean }> {
+    // Every inbound message names its customer; only the first one writes. An upsert would
+    // write a new row version (and WAL) for every message even when nothing changed.
+    const [found] = await preparedQuery<{ id: string; display_name: string | null }>(
+      em,
+      `SELECT id, display_name FROM customers WHERE org_id = $1 AND channel_account_id = $2 AND external_id = $3`,
+      [orgId, channelAccountId, externalId],
+    );
+    if (found && (displayName === undefined || displayName === found.display_name)) return { id: found.id, created: false };
     const [row] = await preparedQuery<{ id: string; created: boolean }>(
       em,
       `INSERT INTO customers (org_id, channel_account_id, external_id, display_name)

@@ -32,13 +32,16 @@ export class RealtimeQuery {
     return this.viewers.findReaderCandidates(orgId, [...unitIds], [...memberIds], openUnbound);
   }
 
-  async conversation(orgId: string, id: string): Promise<{ conversation: ConversationEntity; customer: CustomerEntity; lastMessage: MessageEntity | null } | null> {
+  /** `known`: messages the caller already holds (the change's own), so the preview is not read again. */
+  async conversation(orgId: string, id: string, known: readonly MessageEntity[] = []): Promise<{ conversation: ConversationEntity; customer: CustomerEntity; lastMessage: MessageEntity | null } | null> {
     const byId = 'org_id = $1 AND id = $2::uuid';
     const conversation = await preparedEntity(this.ds, ConversationEntity, byId, [orgId, id]);
     if (!conversation) return null;
     const [customer, lastMessage] = await Promise.all([
       preparedEntity(this.ds, CustomerEntity, byId, [orgId, conversation.customerId]),
-      conversation.lastMessageId ? preparedEntity(this.ds, MessageEntity, byId, [orgId, conversation.lastMessageId]) : null,
+      conversation.lastMessageId
+        ? (known.find((m) => m.id === conversation.lastMessageId) ?? preparedEntity(this.ds, MessageEntity, byId, [orgId, conversation.lastMessageId]))
+        : null,
     ]);
     return customer ? { conversation, customer, lastMessage } : null;
   }

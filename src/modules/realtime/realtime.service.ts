@@ -86,7 +86,7 @@ export class RealtimeService implements BeforeApplicationShutdown {
     this.emitter.toMembers(removed, RealtimeEvent.ConversationRemoved, { conversationId: c.conversationId });
     if (readersAfter.length === 0) return;
 
-    const row = await this.query.conversation(c.orgId, c.conversationId);
+    const row = await this.query.conversation(c.orgId, c.conversationId, [...(c.createdMessages ?? []), ...(c.updatedMessages ?? [])]);
     if (!row) return;
     const { conversation, customer, lastMessage } = row;
     const source = { ...conversation, customerDisplayName: customer.displayName };
