@@ -55,6 +55,8 @@ export async function startTestApp(
     LOG_LEVEL: 'silent',
     PUBLIC_URL: 'http://omni.test',
     LOGIN_THROTTLE_LIMIT: '1000',
+    // The pool is opened whole at boot and kept: several apps per file × jest workers must stay under max_connections.
+    DATABASE_POOL_SIZE: '5',
     ...envOverrides,
   };
   Object.assign(process.env, env);

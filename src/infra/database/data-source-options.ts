@@ -14,6 +14,7 @@ export function dataSourceOptions(databaseUrl: string, extra: { poolSize?: numbe
     synchronize: false,
     migrationsRun: false,
     namingStrategy: new SnakeNamingStrategy(),
-    extra: { max: extra.poolSize ?? 20 },
+    // min = max: connections stay open once made (see PoolWarmup).
+    extra: { max: extra.poolSize ?? 20, min: extra.poolSize ?? 20 },
   };
 }

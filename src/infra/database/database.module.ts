@@ -3,6 +3,7 @@ import { ConfigType } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { appConfig } from '../config/app.config';
 import { dataSourceOptions } from './data-source-options';
+import { PoolWarmup } from './pool-warmup';
 
 @Module({
   imports: [
@@ -11,5 +12,6 @@ import { dataSourceOptions } from './data-source-options';
       useFactory: (cfg: ConfigType<typeof appConfig>) => ({ ...dataSourceOptions(cfg.databaseUrl, { poolSize: cfg.databasePoolSize }), autoLoadEntities: false }),
     }),
   ],
+  providers: [PoolWarmup],
 })
 export class DatabaseModule {}
