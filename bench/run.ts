@@ -23,7 +23,7 @@ const env = (name: string, fallback: string) => process.env[name] ?? fallback;
 const cfg = {
   sockets: Number(env('BENCH_SOCKETS', '1000')),
   memorySockets: env('BENCH_MEMORY_SOCKETS', '1000,10000').split(',').map(Number),
-  rates: env('BENCH_RATES', '100,300,600,1000,1500,2000').split(',').map(Number),
+  rates: env('BENCH_RATES', '100,200,300,400,600,800,1000,1500').split(',').map(Number),
   stepSeconds: Number(env('BENCH_STEP_SECONDS', '10')),
   conversations: Number(env('BENCH_CONVERSATIONS', '2000')),
   regions: Number(env('BENCH_REGIONS', '10')),

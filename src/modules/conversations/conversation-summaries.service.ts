@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { In } from 'typeorm';
 import { AccessPolicy } from '../access/access.policy';
 import type { Viewer } from '../access/viewer';
 import { ConversationSummary, presentSummary, SummarySource } from './conversation.presenter';
@@ -16,7 +15,7 @@ export class ConversationSummariesService {
 
   async present(viewer: Viewer, rows: readonly (SummarySource & { lastMessageId: string | null })[]): Promise<ConversationSummary[]> {
     const ids = rows.map((r) => r.lastMessageId).filter((id): id is string => !!id);
-    const last = ids.length ? await this.messages.findBy(viewer.orgId, { id: In(ids) }) : [];
+    const last = await this.messages.findManyById(viewer.orgId, ids);
     const byId = new Map(last.map((m) => [m.id, m]));
     const seesPrivate = this.policy.seesPrivateContent(viewer);
     return rows.map((r) => {

@@ -35,6 +35,15 @@ const STATUS_RANK: Record<DeliveryStatus, number> = { queued: 0, sent: 1, delive
 @Injectable()
 export class MessageRepository extends OrgScopedRepository<MessageEntity> {
   private insertInboundSql?: string;
+  private byIdsSql?: string;
+
+  /** Messages by id (a folder page's previews): one prepared statement, not a query built per page. */
+  async findManyById(orgId: string, ids: readonly string[]): Promise<MessageEntity[]> {
+    if (ids.length === 0) return [];
+    this.byIdsSql ??= `SELECT ${entityColumns(this.ds, MessageEntity)} FROM messages WHERE org_id = $1 AND id = ANY($2::uuid[])`;
+    const rows = await preparedQuery<Record<string, unknown>>(this.ds, this.byIdsSql, [orgId, ids]);
+    return rows.map((r) => hydrateEntity(this.ds, MessageEntity, r));
+  }
 
   constructor(ds: DataSource) {
     super(ds, MessageEntity);
