@@ -71,8 +71,14 @@ export function renderMarkdown(r: BenchReport): string {
     lines.push('Latency is from just before the POST to receipt of `message.created` on each socket owed it; ratios are ours ÷ baseline.', '');
     lines.push('| offered/s | ours achieved/s | base achieved/s | ours p50 / p95 / p99 ms | base p50 / p95 / p99 ms | p99 ratio | ours ack p99 ms | deliveries | missed | leaked | shed (ours/base) |');
     lines.push('|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---|');
-    for (const o of r.ingest) {
-      const b = r.baseline?.find((x) => x.offeredPerSecond === o.offeredPerSecond);
+    const offered = [...new Set([...r.ingest, ...(r.baseline ?? [])].map((x) => x.offeredPerSecond))].sort((a, b) => a - b);
+    for (const rate of offered) {
+      const o = r.ingest.find((x) => x.offeredPerSecond === rate);
+      const b = r.baseline?.find((x) => x.offeredPerSecond === rate);
+      if (!o) {
+        lines.push(`| ${rate} | – | ${b!.achievedPerSecond}${b!.sustained ? '' : ' ✗'} | – | ${b!.deliveryMs.p50} / ${b!.deliveryMs.p95} / ${b!.deliveryMs.p99} | – | – | ${b!.deliveries} | ${b!.missed} | ${b!.leaked} | – / ${b!.shed} |`);
+        continue;
+      }
       lines.push(
         `| ${o.offeredPerSecond} | ${o.achievedPerSecond}${o.sustained ? '' : ' ✗'} | ${b ? `${b.achievedPerSecond}${b.sustained ? '' : ' ✗'}` : '–'} | ${o.deliveryMs.p50} / ${o.deliveryMs.p95} / ${o.deliveryMs.p99} | ` +
           `${b ? `${b.deliveryMs.p50} / ${b.deliveryMs.p95} / ${b.deliveryMs.p99}` : '–'} | ${ratio(o.deliveryMs.p99, b?.deliveryMs.p99)} | ${o.ackMs.p99} | ${o.deliveries} | ${o.missed} | ${o.leaked} | ${o.shed} / ${b?.shed ?? '–'} |`,
