@@ -35,6 +35,7 @@ const cfg = {
   /** API processes for the ingest scenario (webhooks round-robin, sockets spread, events through Redis). */
   serverProcesses: Number(env('BENCH_SERVER_PROCESSES', '1')),
   maxInFlight: Number(env('BENCH_MAX_IN_FLIGHT', '256')),
+  eventsPerWebhook: Number(env('BENCH_EVENTS_PER_WEBHOOK', '1')),
   scenarios: new Set(env('BENCH_SCENARIOS', 'ingest,baseline,memory,folders').split(',')),
   adminUrl: env('BENCH_ADMIN_DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/postgres'),
   largeUrl: env('BENCH_LARGE_DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/omni_large'),
@@ -140,7 +141,7 @@ async function main(): Promise<void> {
         const c = await receivers.connect(url, all.filter((_, i) => i % urls.length === k));
         if (c.failed) throw new Error(`${c.failed} sockets failed to connect`);
       }
-      report.ingest = await runLadder({ label: 'ours', apis, accountId: org.lineAccountId, org, receivers, expectedSockets: expected, rates: cfg.rates, stepSeconds: cfg.stepSeconds, maxInFlight: cfg.maxInFlight, runId, log });
+      report.ingest = await runLadder({ label: 'ours', apis, accountId: org.lineAccountId, org, receivers, expectedSockets: expected, rates: cfg.rates, stepSeconds: cfg.stepSeconds, maxInFlight: cfg.maxInFlight, eventsPerWebhook: cfg.eventsPerWebhook, runId, log });
       await receivers.close();
       for (const s of extra) await s.stop();
       apis.slice(1).forEach((a) => a.close());
@@ -160,7 +161,7 @@ async function main(): Promise<void> {
       const receivers = new ReceiverPool(cfg.receivers);
       await receivers.init(conversationIds, readable);
       await receivers.connect(base.url, assign(cfg.sockets, true));
-      report.baseline = await runLadder({ label: 'base', apis: [baseApi], accountId: org.lineAccountId, org, receivers, expectedSockets: expected, rates: cfg.rates, stepSeconds: cfg.stepSeconds, maxInFlight: cfg.maxInFlight, runId: `${runId}b`, log });
+      report.baseline = await runLadder({ label: 'base', apis: [baseApi], accountId: org.lineAccountId, org, receivers, expectedSockets: expected, rates: cfg.rates, stepSeconds: cfg.stepSeconds, maxInFlight: cfg.maxInFlight, eventsPerWebhook: cfg.eventsPerWebhook, runId: `${runId}b`, log });
       await receivers.close();
       baseApi.close();
       if (cfg.scenarios.has('memory')) {

@@ -6,7 +6,7 @@ import { nowMs, percentiles, round, sleep } from './stats';
 
 export interface IngestStep {
   offeredPerSecond: number;
-  /** Webhooks answered 200 per second, first POST to last answer. */
+  /** Messages in webhooks answered 200, per second, first POST to last answer. */
   achievedPerSecond: number;
   posted: number;
   ok: number;
@@ -37,6 +37,8 @@ export interface LadderOptions {
   rates: number[];
   stepSeconds: number;
   maxInFlight: number;
+  /** Message events per webhook (1: the worst case, one transaction per message). */
+  eventsPerWebhook: number;
   runId: string;
   log: (s: string) => void;
 }
@@ -83,37 +85,34 @@ async function runStep(o: LadderOptions, rate: number, seconds: number): Promise
   const path = `/webhooks/line/${o.accountId}`;
   const start = nowMs();
 
-  const post = () => {
-    const s = seq++;
-    const k = s - seqFrom;
-    const conv = Math.floor(Math.random() * o.org.conversations.length);
-    convOf[k] = conv;
+  /** One webhook carrying `n` message events (LINE batches events that arrive together). */
+  const post = (n: number) => {
     const t = process.hrtime.bigint();
-    const body = Buffer.from(
-      JSON.stringify({
-        destination: o.org.destination,
-        events: [
-          {
-            type: 'message',
-            mode: 'active',
-            timestamp: Date.now(),
-            source: { type: 'user', userId: o.org.conversations[conv].userId },
-            webhookEventId: `bench${o.runId}${s}`,
-            deliveryContext: { isRedelivery: false },
-            replyToken: 'bench',
-            message: { type: 'text', id: `${o.runId}${s}`, quoteToken: 'q', text: `bench:${s}:${conv}:${t}` },
-          },
-        ],
-      }),
-    );
+    const first = seq;
+    const events = Array.from({ length: n }, () => {
+      const s = seq++;
+      const conv = Math.floor(Math.random() * o.org.conversations.length);
+      convOf[s - seqFrom] = conv;
+      return {
+        type: 'message',
+        mode: 'active',
+        timestamp: Date.now(),
+        source: { type: 'user', userId: o.org.conversations[conv].userId },
+        webhookEventId: `bench${o.runId}${s}`,
+        deliveryContext: { isRedelivery: false },
+        replyToken: 'bench',
+        message: { type: 'text', id: `${o.runId}${s}`, quoteToken: 'q', text: `bench:${s}:${conv}:${t}` },
+      };
+    });
+    const body = Buffer.from(JSON.stringify({ destination: o.org.destination, events }));
     inFlight++;
-    o.apis[s % o.apis.length]
+    o.apis[first % o.apis.length]
       .request('POST', path, body, { 'x-line-signature': lineSignature(o.org.lineSecret, body) })
       .then((res) => {
-        if (res.status === 200) okSeq[k] = 1;
-        else errors++;
+        if (res.status === 200) okSeq.fill(1, first - seqFrom, first - seqFrom + n);
+        else errors += n;
       })
-      .catch(() => errors++)
+      .catch(() => (errors += n))
       .finally(() => {
         inFlight--;
         lastAnswer = nowMs();
@@ -127,9 +126,10 @@ async function runStep(o: LadderOptions, rate: number, seconds: number): Promise
     const tick = () => {
       const due = Math.min(total, Math.floor(((nowMs() - start) / 1000) * rate));
       while (sent < due) {
-        sent++;
-        if (inFlight >= o.maxInFlight) shed++;
-        else post();
+        const n = Math.min(o.eventsPerWebhook, total - sent);
+        sent += n;
+        if (inFlight >= o.maxInFlight) shed += n;
+        else post(n);
       }
       if (sent >= total) resolve();
       else setTimeout(tick, 1);

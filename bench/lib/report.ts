@@ -58,7 +58,7 @@ export function renderMarkdown(r: BenchReport): string {
   const lines: string[] = [];
   lines.push(`# Benchmark ${r.startedAt}`, '');
   lines.push(`Machine: ${r.machine.cpu}; Node ${r.machine.node}, PostgreSQL ${r.machine.postgres}, Redis ${r.machine.redis}.`);
-  if (r.org) lines.push(`Ingest org: ${r.org.members} members in 3 levels, ${r.org.conversations} conversations, ${r.org.sockets} sockets; each message is owed to ${r.org.avgSocketsPerMessage} sockets on average (2 events each).`);
+  if (r.org) lines.push(`Ingest org: ${r.org.members} members in 3 levels, ${r.org.conversations} conversations, ${r.org.sockets} sockets; each message is owed to ${r.org.avgSocketsPerMessage} sockets on average (2 events each); ${r.config.eventsPerWebhook ?? 1} message event(s) per webhook.`);
   lines.push('', '## Targets', '', '| target | goal | measured | |', '|---|---|---|---|');
   lines.push(`| sustained inbound messages/s (end to end) | ≥ ${TARGETS.sustainedPerSecond} | ${fmt(s.sustainedPerSecond as number)} (baseline ${fmt(s.baselineSustainedPerSecond as number)}) | ${check(s.targets.sustained)} |`);
   lines.push(`| p99 webhook → socket at 300 msg/s | ≤ ${TARGETS.p99At300Ms} ms | ${fmt(s.p99At300Ms as number)} ms | ${check(s.targets.p99At300)} |`);
