@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { DataSource, EntityManager, EntityTarget, ObjectLiteral, QueryFailedError } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 
 interface PgQueryable {
@@ -26,15 +26,21 @@ export function statementName(sql: string): string {
  * values: every distinct text becomes a statement held by every pooled connection.
  *
  * Inside a transaction, pass its EntityManager: the statement runs on its connection.
- * Errors are pg's own (`code` is the SQLSTATE, as TypeORM's QueryFailedError also exposes it).
+ * Errors are wrapped in TypeORM's QueryFailedError like every other query's, so the HTTP
+ * filter's mapping (unique violation → 409, malformed value → 400) and the transaction retry
+ * see them the same way.
  */
 export async function preparedQuery<T>(db: DataSource | EntityManager, sql: string, params: readonly unknown[]): Promise<T[]> {
   const em = db instanceof DataSource ? db.manager : db;
   const config = { name: statementName(sql), text: sql, values: params };
   const runner = em.queryRunner;
   const target: PgQueryable = runner && !runner.isReleased ? await runner.connect() : (em.connection.driver as PostgresDriver).master;
-  const res = await target.query(config);
-  return res.rows as T[];
+  try {
+    const res = await target.query(config);
+    return res.rows as T[];
+  } catch (e) {
+    throw new QueryFailedError(sql, params as unknown[], e as Error);
+  }
 }
 
 const entitySql = new Map<string, string>();
@@ -56,20 +62,19 @@ export async function preparedEntity<E extends ObjectLiteral>(
   const key = `${meta.tableName}|${where}|${opts.lock ? 'lock' : ''}|${opts.withHidden ? 'all' : ''}`;
   let sql = entitySql.get(key);
   if (!sql) {
-    const columns = meta.columns.filter((c) => c.isSelect || opts.withHidden).map((c) => `"${c.databaseName}"`);
-    sql = `SELECT ${columns.join(', ')} FROM "${meta.tableName}" WHERE ${where} LIMIT 1${opts.lock ? ' FOR UPDATE' : ''}`;
+    sql = `SELECT ${entityColumns(em, entity, opts)} FROM "${meta.tableName}" WHERE ${where} LIMIT 1${opts.lock ? ' FOR UPDATE' : ''}`;
     entitySql.set(key, sql);
   }
   const [row] = await preparedQuery<Record<string, unknown>>(em, sql, params);
   return row ? hydrateEntity(em, entity, row) : null;
 }
 
-/** The entity's selectable columns, quoted, for `SELECT …` or `RETURNING …` lists. */
-export function entityColumns(db: DataSource | EntityManager, entity: EntityTarget<ObjectLiteral>): string {
+/** The entity's selectable columns (`withHidden`: `select: false` ones too), quoted, for `SELECT …` or `RETURNING …` lists. */
+export function entityColumns(db: DataSource | EntityManager, entity: EntityTarget<ObjectLiteral>, opts: { withHidden?: boolean } = {}): string {
   const em = db instanceof DataSource ? db.manager : db;
   return em.connection
     .getMetadata(entity)
-    .columns.filter((c) => c.isSelect)
+    .columns.filter((c) => c.isSelect || opts.withHidden)
     .map((c) => `"${c.databaseName}"`)
     .join(', ');
 }
