@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AppConfigModule } from './infra/config/config.module';
 import { DatabaseModule } from './infra/database/database.module';
+import { EventsModule } from './modules/events/events.module';
 import { LoggingModule } from './infra/logging/logging.module';
 import { CryptoModule } from './infra/crypto/crypto.module';
 import { QueueModule } from './infra/queue/queue.module';
@@ -26,6 +27,7 @@ import { UnitsModule } from './modules/units/units.module';
     AppConfigModule,
     LoggingModule,
     DatabaseModule,
+    EventsModule,
     RedisModule,
     CryptoModule,
     QueueModule,

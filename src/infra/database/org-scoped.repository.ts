@@ -1,5 +1,6 @@
+import { Db } from './db';
 import { preparedEntity } from './prepared';
-import { DataSource, EntityManager, EntityTarget, FindOptionsOrder, FindOptionsWhere, ObjectLiteral, Repository } from 'typeorm';
+import { EntityManager, EntityTarget, FindOptionsOrder, FindOptionsWhere, ObjectLiteral, Repository } from 'typeorm';
 
 /**
  * Base of every tenant-owned repository: each method takes the org id first, so a query
@@ -7,12 +8,17 @@ import { DataSource, EntityManager, EntityTarget, FindOptionsOrder, FindOptionsW
  */
 export abstract class OrgScopedRepository<E extends ObjectLiteral & { id: string; orgId: string }> {
   protected constructor(
-    protected readonly ds: DataSource,
+    protected readonly db: Db,
     private readonly entity: EntityTarget<E>,
   ) {}
 
+  /** The open transaction's manager inside a unit of work, the pool's otherwise. */
+  protected get em(): EntityManager {
+    return this.db.manager;
+  }
+
   protected repo(em?: EntityManager): Repository<E> {
-    return (em ?? this.ds.manager).getRepository(this.entity);
+    return (em ?? this.em).getRepository(this.entity);
   }
 
   protected scope(orgId: string, where: Partial<Record<keyof E, unknown>> = {}): FindOptionsWhere<E> {
@@ -22,13 +28,13 @@ export abstract class OrgScopedRepository<E extends ObjectLiteral & { id: string
   findById(orgId: string, id: string, em?: EntityManager): Promise<E | null> {
     // An undefined id would silently drop the condition and match any row of the org.
     if (!orgId || !id) return Promise.resolve(null);
-    return preparedEntity(em ?? this.ds, this.entity, 'org_id = $1 AND id = $2::uuid', [orgId, id]);
+    return preparedEntity(em ?? this.em, this.entity, 'org_id = $1 AND id = $2::uuid', [orgId, id]);
   }
 
   /** Row-locks one record for the rest of the transaction (FOR UPDATE). */
-  lockById(orgId: string, id: string, em: EntityManager): Promise<E | null> {
+  lockById(orgId: string, id: string, em?: EntityManager): Promise<E | null> {
     if (!orgId || !id) return Promise.resolve(null);
-    return preparedEntity(em, this.entity, 'org_id = $1 AND id = $2::uuid', [orgId, id], { lock: true });
+    return preparedEntity(em ?? this.db.txManager, this.entity, 'org_id = $1 AND id = $2::uuid', [orgId, id], { lock: true });
   }
 
   findBy(orgId: string, where: Omit<FindOptionsWhere<E>, 'orgId'> & Partial<Record<keyof E, unknown>>, order?: FindOptionsOrder<E>, em?: EntityManager): Promise<E[]> {

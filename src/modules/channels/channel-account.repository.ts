@@ -1,6 +1,7 @@
+import { Db } from '../../infra/database/db';
 import { preparedEntity } from '../../infra/database/prepared';
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { OrgScopedRepository } from '../../infra/database/org-scoped.repository';
 import { ChannelAccountEntity, ChannelType } from './channel-account.entity';
 
@@ -8,8 +9,8 @@ export type ChannelAccountWithSecrets = ChannelAccountEntity & { secretEnc: stri
 
 @Injectable()
 export class ChannelAccountRepository extends OrgScopedRepository<ChannelAccountEntity> {
-  constructor(ds: DataSource) {
-    super(ds, ChannelAccountEntity);
+  constructor(db: Db) {
+    super(db, ChannelAccountEntity);
   }
 
   listAll(orgId: string): Promise<ChannelAccountEntity[]> {
@@ -30,11 +31,11 @@ export class ChannelAccountRepository extends OrgScopedRepository<ChannelAccount
    */
   findForWebhook(type: ChannelType, id: string): Promise<ChannelAccountWithSecrets | null> {
     // Every webhook starts here: a prepared statement, secrets included.
-    return preparedEntity(this.ds, ChannelAccountEntity, 'type = $1 AND id = $2::uuid', [type, id], { withHidden: true }) as Promise<ChannelAccountWithSecrets | null>;
+    return preparedEntity(this.em, ChannelAccountEntity, 'type = $1 AND id = $2::uuid', [type, id], { withHidden: true }) as Promise<ChannelAccountWithSecrets | null>;
   }
 
   async customerCount(orgId: string, id: string): Promise<number> {
-    const [row] = await this.ds.query(`SELECT count(*)::int AS n FROM customers WHERE org_id = $1 AND channel_account_id = $2`, [orgId, id]);
+    const [row] = await this.em.query(`SELECT count(*)::int AS n FROM customers WHERE org_id = $1 AND channel_account_id = $2`, [orgId, id]);
     return row.n;
   }
 

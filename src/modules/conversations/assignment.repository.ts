@@ -1,13 +1,14 @@
+import { Db } from '../../infra/database/db';
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { EntityManager, IsNull } from 'typeorm';
 import { OrgScopedRepository } from '../../infra/database/org-scoped.repository';
 import { AssignmentEndReason, AssignmentEntity } from './assignment.entity';
 import { updateReturning } from '../../infra/database/returning';
 
 @Injectable()
 export class AssignmentRepository extends OrgScopedRepository<AssignmentEntity> {
-  constructor(ds: DataSource) {
-    super(ds, AssignmentEntity);
+  constructor(db: Db) {
+    super(db, AssignmentEntity);
   }
 
   history(orgId: string, conversationId: string): Promise<AssignmentEntity[]> {

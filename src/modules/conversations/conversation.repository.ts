@@ -1,6 +1,7 @@
+import { Db } from '../../infra/database/db';
 import { preparedEntity, preparedQuery } from '../../infra/database/prepared';
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { OrgScopedRepository } from '../../infra/database/org-scoped.repository';
 import { ConversationEntity } from './conversation.entity';
 
@@ -8,8 +9,8 @@ const BY_CUSTOMER = 'org_id = $1 AND customer_id = $2::uuid';
 
 @Injectable()
 export class ConversationRepository extends OrgScopedRepository<ConversationEntity> {
-  constructor(ds: DataSource) {
-    super(ds, ConversationEntity);
+  constructor(db: Db) {
+    super(db, ConversationEntity);
   }
 
   /** The customer's one conversation, created on first contact, row-locked for this transaction. */
@@ -62,7 +63,7 @@ export class ConversationRepository extends OrgScopedRepository<ConversationEnti
   }
 
   async transferTimeoutSeconds(orgId: string): Promise<number> {
-    const [row] = await this.ds.query(`SELECT transfer_timeout_seconds FROM orgs WHERE id = $1`, [orgId]);
+    const [row] = await this.em.query(`SELECT transfer_timeout_seconds FROM orgs WHERE id = $1`, [orgId]);
     return row?.transfer_timeout_seconds ?? 3600;
   }
 }

@@ -1,6 +1,7 @@
+import { Db } from '../../infra/database/db';
 import { entityColumns, hydrateEntity, preparedQuery } from '../../infra/database/prepared';
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { OrgScopedRepository } from '../../infra/database/org-scoped.repository';
 import { DeliveryStatus, MessageEntity } from './message.entity';
 import { updateReturning } from '../../infra/database/returning';
@@ -40,13 +41,13 @@ export class MessageRepository extends OrgScopedRepository<MessageEntity> {
   /** Messages by id (a folder page's previews): one prepared statement, not a query built per page. */
   async findManyById(orgId: string, ids: readonly string[]): Promise<MessageEntity[]> {
     if (ids.length === 0) return [];
-    this.byIdsSql ??= `SELECT ${entityColumns(this.ds, MessageEntity)} FROM messages WHERE org_id = $1 AND id = ANY($2::uuid[])`;
-    const rows = await preparedQuery<Record<string, unknown>>(this.ds, this.byIdsSql, [orgId, ids]);
-    return rows.map((r) => hydrateEntity(this.ds, MessageEntity, r));
+    this.byIdsSql ??= `SELECT ${entityColumns(this.em, MessageEntity)} FROM messages WHERE org_id = $1 AND id = ANY($2::uuid[])`;
+    const rows = await preparedQuery<Record<string, unknown>>(this.em, this.byIdsSql, [orgId, ids]);
+    return rows.map((r) => hydrateEntity(this.em, MessageEntity, r));
   }
 
-  constructor(ds: DataSource) {
-    super(ds, MessageEntity);
+  constructor(db: Db) {
+    super(db, MessageEntity);
   }
 
   /** One page of a conversation's messages, newest first (keyset on created_at, id). */
@@ -129,7 +130,7 @@ export class MessageRepository extends OrgScopedRepository<MessageEntity> {
 
   async markSent(orgId: string, id: string, providerMessageId: string | null, attempts: number): Promise<boolean> {
     const rows = await updateReturning(
-      this.ds,
+      this.em,
       `UPDATE messages SET status = 'sent', provider_message_id = coalesce($3, provider_message_id), sent_at = now(), error = NULL, attempts = $4
         WHERE org_id = $1 AND id = $2 AND status = 'queued' RETURNING id`,
       [orgId, id, providerMessageId, attempts],
@@ -139,7 +140,7 @@ export class MessageRepository extends OrgScopedRepository<MessageEntity> {
 
   async recordAttempt(orgId: string, id: string, attempts: number, error: string, final: boolean): Promise<boolean> {
     const rows = await updateReturning(
-      this.ds,
+      this.em,
       `UPDATE messages SET attempts = $3, error = $4, status = CASE WHEN $5 THEN 'failed' ELSE status END
         WHERE org_id = $1 AND id = $2 AND status = 'queued' RETURNING id`,
       [orgId, id, attempts, error.slice(0, 1000), final],

@@ -1,13 +1,14 @@
+import { Db } from '../../infra/database/db';
 import { preparedQuery } from '../../infra/database/prepared';
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { OrgScopedRepository } from '../../infra/database/org-scoped.repository';
 import { CustomerEntity } from './customer.entity';
 
 @Injectable()
 export class CustomerRepository extends OrgScopedRepository<CustomerEntity> {
-  constructor(ds: DataSource) {
-    super(ds, CustomerEntity);
+  constructor(db: Db) {
+    super(db, CustomerEntity);
   }
 
   /**
@@ -45,7 +46,7 @@ export class CustomerRepository extends OrgScopedRepository<CustomerEntity> {
   async findWithConversation(orgId: string, id: string): Promise<{ customer: CustomerEntity; conversationId: string } | null> {
     const customer = await this.findById(orgId, id);
     if (!customer) return null;
-    const [row] = await this.ds.query(`SELECT id FROM conversations WHERE org_id = $1 AND customer_id = $2`, [orgId, id]);
+    const [row] = await this.em.query(`SELECT id FROM conversations WHERE org_id = $1 AND customer_id = $2`, [orgId, id]);
     return row ? { customer, conversationId: row.id } : null;
   }
 

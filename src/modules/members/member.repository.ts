@@ -1,5 +1,6 @@
+import { Db } from '../../infra/database/db';
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { OrgScopedRepository } from '../../infra/database/org-scoped.repository';
 import { MemberEntity } from './member.entity';
 
@@ -13,8 +14,8 @@ export interface MemberListFilter {
 
 @Injectable()
 export class MemberRepository extends OrgScopedRepository<MemberEntity> {
-  constructor(ds: DataSource) {
-    super(ds, MemberEntity);
+  constructor(db: Db) {
+    super(db, MemberEntity);
   }
 
   /**
@@ -58,7 +59,7 @@ export class MemberRepository extends OrgScopedRepository<MemberEntity> {
 
   async existingChannelAccountIds(orgId: string, ids: readonly string[], em?: EntityManager): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
-    const rows: { id: string }[] = await (em ?? this.ds.manager).query(
+    const rows: { id: string }[] = await (em ?? this.em).query(
       `SELECT id FROM channel_accounts WHERE org_id = $1 AND id = ANY($2::uuid[])`,
       [orgId, ids],
     );

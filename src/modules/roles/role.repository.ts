@@ -1,12 +1,13 @@
+import { Db } from '../../infra/database/db';
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { OrgScopedRepository } from '../../infra/database/org-scoped.repository';
 import { RoleEntity } from './role.entity';
 
 @Injectable()
 export class RoleRepository extends OrgScopedRepository<RoleEntity> {
-  constructor(ds: DataSource) {
-    super(ds, RoleEntity);
+  constructor(db: Db) {
+    super(db, RoleEntity);
   }
 
   listAll(orgId: string): Promise<RoleEntity[]> {
@@ -18,7 +19,7 @@ export class RoleRepository extends OrgScopedRepository<RoleEntity> {
   }
 
   async memberCount(orgId: string, roleId: string, em?: EntityManager): Promise<number> {
-    const [row] = await (em ?? this.ds.manager).query(`SELECT count(*)::int AS n FROM members WHERE org_id = $1 AND role_id = $2`, [orgId, roleId]);
+    const [row] = await (em ?? this.em).query(`SELECT count(*)::int AS n FROM members WHERE org_id = $1 AND role_id = $2`, [orgId, roleId]);
     return row.n;
   }
 }

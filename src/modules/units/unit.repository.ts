@@ -1,12 +1,13 @@
+import { Db } from '../../infra/database/db';
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { OrgScopedRepository } from '../../infra/database/org-scoped.repository';
 import { UnitEntity } from './unit.entity';
 
 @Injectable()
 export class UnitRepository extends OrgScopedRepository<UnitEntity> {
-  constructor(ds: DataSource) {
-    super(ds, UnitEntity);
+  constructor(db: Db) {
+    super(db, UnitEntity);
   }
 
   listAll(orgId: string): Promise<UnitEntity[]> {
@@ -19,7 +20,7 @@ export class UnitRepository extends OrgScopedRepository<UnitEntity> {
 
   /** Deepest depth within the subtree rooted at `path` (the unit itself included). */
   async maxDepthUnder(orgId: string, path: string, em?: EntityManager): Promise<number> {
-    const [row] = await (em ?? this.ds.manager).query(
+    const [row] = await (em ?? this.em).query(
       `SELECT max(depth)::int AS d FROM units WHERE org_id = $1 AND path LIKE $2`,
       [orgId, `${escapeLike(path)}%`],
     );
@@ -27,7 +28,7 @@ export class UnitRepository extends OrgScopedRepository<UnitEntity> {
   }
 
   async maxDepth(orgId: string, em?: EntityManager): Promise<number> {
-    const [row] = await (em ?? this.ds.manager).query(`SELECT max(depth)::int AS d FROM units WHERE org_id = $1`, [orgId]);
+    const [row] = await (em ?? this.em).query(`SELECT max(depth)::int AS d FROM units WHERE org_id = $1`, [orgId]);
     return row?.d ?? 0;
   }
 
@@ -42,7 +43,7 @@ export class UnitRepository extends OrgScopedRepository<UnitEntity> {
 
   /** What still hangs on a unit (children, members incl. deactivated, bound customers), for the 409 on delete. */
   async usage(orgId: string, unitId: string, em?: EntityManager): Promise<{ children: number; members: number; boundCustomers: number }> {
-    const [row] = await (em ?? this.ds.manager).query(
+    const [row] = await (em ?? this.em).query(
       `SELECT (SELECT count(*)::int FROM units WHERE org_id = $1 AND parent_id = $2) AS children,
               (SELECT count(*)::int FROM members WHERE org_id = $1 AND unit_id = $2) AS members,
               (SELECT count(*)::int FROM customers WHERE org_id = $1 AND bound_unit_id = $2) AS "boundCustomers"`,
