@@ -30,6 +30,8 @@ const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : ['true', '1', 'yes'].includes(String(value).toLowerCase());
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const urlOpts = { require_tld: false, require_protocol: true };
+/** Upper bound for the database timeouts (one day); every one of them must be set: nothing waits forever. */
+const MAX_TIMEOUT_MS = 86_400_000;
 
 /** The process environment, validated once at boot. Names are the contract of SPEC §10. */
 export class EnvironmentVariables {
@@ -42,6 +44,22 @@ export class EnvironmentVariables {
   /** PostgreSQL connections per process (API or worker). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(2) @Max(500)
   DATABASE_POOL_SIZE: number = 20;
+
+  /** Longest wait for a pooled connection (or to open one) before the request fails with 503: pg-pool `connectionTimeoutMillis`. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(MAX_TIMEOUT_MS)
+  DATABASE_ACQUIRE_TIMEOUT_MS: number = 5000;
+
+  /** PostgreSQL `statement_timeout` of the app's connections (migrations run without one). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(MAX_TIMEOUT_MS)
+  DATABASE_STATEMENT_TIMEOUT_MS: number = 30000;
+
+  /** PostgreSQL `idle_in_transaction_session_timeout`: a transaction left open and idle this long is ended by the server. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(MAX_TIMEOUT_MS)
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: number = 30000;
+
+  /** PostgreSQL `lock_timeout`: the longest one statement waits for a row or table lock. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(MAX_TIMEOUT_MS)
+  DATABASE_LOCK_TIMEOUT_MS: number = 10000;
 
   @IsOptional() @IsUrl({ ...urlOpts, protocols: ['redis', 'rediss'] })
   REDIS_URL: string = 'redis://127.0.0.1:6379';
@@ -115,12 +133,22 @@ export class EnvironmentVariables {
   /** First retry delay; doubles each attempt. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1)
   OUTBOUND_BACKOFF_MS: number = 2000;
+
+  /** How long the process that committed an event has to relay it before any process may (it died, or its relay failed). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  EVENT_RELAY_LEASE_SECONDS: number = 30;
+
+  /** How often each process looks for events whose lease ran out. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(50) @Max(60000)
+  EVENT_RELAY_POLL_MS: number = 1000;
 }
 
 export interface AppConfig {
   port: number;
   databaseUrl: string;
   databasePoolSize: number;
+  /** Bounded waits on the database (milliseconds). */
+  databaseTimeouts: { acquireTimeoutMs: number; statementTimeoutMs: number; idleInTransactionTimeoutMs: number; lockTimeoutMs: number };
   redisUrl: string;
   redisPrefix: string;
   jwt: { secret: string; expiresIn: string };
@@ -136,6 +164,7 @@ export interface AppConfig {
   bodyLimit: string;
   webhookBodyLimit: string;
   outbound: { attempts: number; backoffMs: number };
+  eventRelay: { leaseSeconds: number; pollMs: number };
 }
 
 export class ConfigValidationError extends Error {}
@@ -156,6 +185,12 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     port: vars.PORT,
     databaseUrl: vars.DATABASE_URL,
     databasePoolSize: vars.DATABASE_POOL_SIZE,
+    databaseTimeouts: {
+      acquireTimeoutMs: vars.DATABASE_ACQUIRE_TIMEOUT_MS,
+      statementTimeoutMs: vars.DATABASE_STATEMENT_TIMEOUT_MS,
+      idleInTransactionTimeoutMs: vars.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+      lockTimeoutMs: vars.DATABASE_LOCK_TIMEOUT_MS,
+    },
     redisUrl: vars.REDIS_URL,
     redisPrefix: vars.REDIS_PREFIX,
     jwt: { secret: vars.JWT_SECRET, expiresIn: vars.JWT_EXPIRES_IN },
@@ -174,6 +209,7 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     loginThrottle: { limit: vars.LOGIN_THROTTLE_LIMIT, ttlMs: vars.LOGIN_THROTTLE_TTL_SECONDS * 1000 },
     bodyLimit: vars.BODY_LIMIT,
     webhookBodyLimit: vars.WEBHOOK_BODY_LIMIT,
+    eventRelay: { leaseSeconds: vars.EVENT_RELAY_LEASE_SECONDS, pollMs: vars.EVENT_RELAY_POLL_MS },
     outbound: { attempts: vars.OUTBOUND_ATTEMPTS, backoffMs: vars.OUTBOUND_BACKOFF_MS },
   };
 }
