@@ -32,9 +32,16 @@ export class DomainEvents1764000700000 implements MigrationInterface {
         last_error text
       )`);
     await q.query(`CREATE INDEX event_outbox_lease_idx ON event_outbox (lease_until, event_id)`);
+    // How each holding started (SPEC §12): by hand, a claim, routing or a staff handover.
+    await q.query(`ALTER TABLE assignments ADD COLUMN via text NOT NULL DEFAULT 'manual'`);
+    await q.query(`UPDATE assignments SET via = 'claim' WHERE assigned_by_id = member_id`);
+    // Bumped with every change to members, roles or units: in-process directories compare it.
+    await q.query(`ALTER TABLE orgs ADD COLUMN directory_version bigint NOT NULL DEFAULT 0`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE orgs DROP COLUMN directory_version`);
+    await q.query(`ALTER TABLE assignments DROP COLUMN via`);
     await q.query(`DROP TABLE event_outbox`);
     await q.query(`DROP TABLE domain_events`);
   }

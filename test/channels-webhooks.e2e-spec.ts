@@ -58,6 +58,15 @@ describe('channel accounts and inbound webhooks', () => {
       const unused = await createChannel(t, org.admin.token, 'whatsapp', 'unused');
       await t.as(org.admin.token).delete(`/api/v1/channel-accounts/${unused.id}`).expect(204);
     });
+
+    it('refuses to delete the only account of a member\'s channel scope (an empty scope would mean every account)', async () => {
+      const only = await createChannel(t, org.admin.token, 'messenger', 'only-scope');
+      await t.as(org.admin.token).patch(`/api/v1/members/${org.vincent.id}`, { channelAccountIds: [only.id] }).expect(200);
+      const res = await t.as(org.admin.token).delete(`/api/v1/channel-accounts/${only.id}`).expect(409);
+      expect(res.body.message).toContain(org.vincent.id);
+      await t.as(org.admin.token).patch(`/api/v1/members/${org.vincent.id}`, { channelAccountIds: [] }).expect(200);
+      await t.as(org.admin.token).delete(`/api/v1/channel-accounts/${only.id}`).expect(204);
+    });
   });
 
   describe('LINE', () => {

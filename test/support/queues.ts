@@ -2,15 +2,21 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { INestApplication } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { QueueName } from '../../src/infra/queue/queues';
+import { DomainEventRepository } from '../../src/modules/events/domain-event.repository';
+import { EventRelay } from '../../src/modules/events/event-relay';
 
-/** Waits until every queue of the app has nothing waiting, delayed or running. */
+/** Waits until every committed event is relayed and every queue of the app has nothing waiting, delayed or running. */
 export async function drainQueues(app: INestApplication, timeoutMs = 20000): Promise<void> {
   const queues = Object.values(QueueName).map((n) => app.get<Queue>(getQueueToken(n), { strict: false }));
+  const relay = app.get(EventRelay, { strict: false });
+  const outbox = app.get(DomainEventRepository, { strict: false });
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    await relay.idle();
     const counts = await Promise.all(queues.map((q) => q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children')));
-    if (counts.every((c) => Object.values(c).every((n) => n === 0))) return;
-    if (Date.now() > deadline) throw new Error(`queues did not drain: ${JSON.stringify(counts)}`);
+    const pending = await outbox.pendingCount();
+    if (pending === 0 && counts.every((c) => Object.values(c).every((n) => n === 0))) return;
+    if (Date.now() > deadline) throw new Error(`queues did not drain: ${JSON.stringify(counts)}, ${pending} event(s) not relayed`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }

@@ -37,5 +37,14 @@ export function connectInbox(url: string, token: string): Promise<InboxClient> {
   });
 }
 
-/** Lets events in flight through Redis arrive. */
-export const settle = (ms = 150) => new Promise((r) => setTimeout(r, ms));
+/** Apps of this test file (registered by startTestApp): `settle` waits for their relays. */
+export const liveRelays = new Set<{ idle(): Promise<void> }>();
+
+/**
+ * Lets events in flight arrive: first every committed change is relayed by the apps of this
+ * file (their subscribers have published), then `ms` for Redis to deliver to the sockets.
+ */
+export async function settle(ms = 150): Promise<void> {
+  await Promise.all([...liveRelays].map((r) => r.idle()));
+  await new Promise((r) => setTimeout(r, ms));
+}

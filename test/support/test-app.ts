@@ -6,6 +6,8 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
+import { EventRelay } from '../../src/modules/events/event-relay';
+import { liveRelays } from './sockets';
 import { createDatabaseFromTemplate, databaseUrl, dropDatabase } from './databases';
 
 export interface TestApp {
@@ -72,6 +74,8 @@ export async function startTestApp(
     await app.init();
   }
 
+  const relay = app.get(EventRelay);
+  liveRelays.add(relay);
   const server = app.getHttpServer();
   const withAuth = (t: request.Test, token: string) => t.set('Authorization', `Bearer ${token}`);
   return {
@@ -89,6 +93,7 @@ export async function startTestApp(
     }),
     query: (sql, params) => app.get(DataSource).query(sql, params),
     close: async () => {
+      liveRelays.delete(relay);
       await app.close();
       if (opts.shareWith) return;
       await dropDatabase(dbName);

@@ -134,6 +134,10 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1)
   OUTBOUND_BACKOFF_MS: number = 2000;
 
+  /** Socket connection-state recovery window: a socket reconnecting within it gets the events it missed (SPEC §20). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  REALTIME_RECOVERY_SECONDS: number = 120;
+
   /** How long the process that committed an event has to relay it before any process may (it died, or its relay failed). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600)
   EVENT_RELAY_LEASE_SECONDS: number = 30;
@@ -164,6 +168,7 @@ export interface AppConfig {
   bodyLimit: string;
   webhookBodyLimit: string;
   outbound: { attempts: number; backoffMs: number };
+  realtimeRecoveryMs: number;
   eventRelay: { leaseSeconds: number; pollMs: number };
 }
 
@@ -211,6 +216,7 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     webhookBodyLimit: vars.WEBHOOK_BODY_LIMIT,
     eventRelay: { leaseSeconds: vars.EVENT_RELAY_LEASE_SECONDS, pollMs: vars.EVENT_RELAY_POLL_MS },
     outbound: { attempts: vars.OUTBOUND_ATTEMPTS, backoffMs: vars.OUTBOUND_BACKOFF_MS },
+    realtimeRecoveryMs: vars.REALTIME_RECOVERY_SECONDS * 1000,
   };
 }
 

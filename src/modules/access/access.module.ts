@@ -7,6 +7,8 @@ import { appConfig } from '../../infra/config/app.config';
 import { AccessGuard } from './access.guard';
 import { AccessPolicy } from './access.policy';
 import { ConversationFactsRepository } from './conversation-facts.repository';
+import { DirectoryInvalidationSubscriber } from './directory-invalidation.subscriber';
+import { OrgDirectory } from './org-directory';
 import { TokenService } from './token.service';
 import { ViewerRepository } from './viewer.repository';
 
@@ -24,7 +26,7 @@ import { ViewerRepository } from './viewer.repository';
       }),
     }),
   ],
-  providers: [AccessPolicy, ConversationFactsRepository, ViewerRepository, TokenService, { provide: APP_GUARD, useClass: AccessGuard }],
-  exports: [AccessPolicy, ConversationFactsRepository, ViewerRepository, TokenService],
+  providers: [AccessPolicy, ConversationFactsRepository, ViewerRepository, OrgDirectory, DirectoryInvalidationSubscriber, TokenService, { provide: APP_GUARD, useClass: AccessGuard }],
+  exports: [AccessPolicy, ConversationFactsRepository, ViewerRepository, OrgDirectory, TokenService],
 })
 export class AccessModule {}

@@ -1,5 +1,4 @@
 import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { ConversationFactsRepository } from './conversation-facts.repository';
 import {
   accessFromFolders,
@@ -52,8 +51,8 @@ export class AccessPolicy {
   }
 
   /** Of many conversation ids, those this viewer may read (one query whatever the count). */
-  async readableIds(viewer: Viewer, ids: readonly string[], em?: EntityManager): Promise<Set<string>> {
-    const facts = await this.facts.load(viewer.orgId, ids, em);
+  async readableIds(viewer: Viewer, ids: readonly string[]): Promise<Set<string>> {
+    const facts = await this.facts.load(viewer.orgId, ids);
     const out = new Set<string>();
     for (const [id, f] of facts) if (foldersOf(viewer, f).length > 0) out.add(id);
     return out;
@@ -65,8 +64,8 @@ export class AccessPolicy {
   }
 
   /** A conversation the viewer can read, or 404 (never 403: no existence leak). */
-  async requireReadable(viewer: Viewer, id: string, em?: EntityManager): Promise<ConversationGrant> {
-    const facts = (await this.facts.load(viewer.orgId, [id], em)).get(id);
+  async requireReadable(viewer: Viewer, id: string): Promise<ConversationGrant> {
+    const facts = (await this.facts.load(viewer.orgId, [id])).get(id);
     const folders = facts ? foldersOf(viewer, facts) : [];
     if (!facts || folders.length === 0) throw new NotFoundException('Conversation not found');
     return { id, facts, folders, access: accessFromFolders(folders) };
@@ -76,8 +75,8 @@ export class AccessPolicy {
    * Acting on a conversation (SPEC §3): unreadable → 404; readable only through
    * previously_handled → 403 read-only; lacking the action's permission → 403.
    */
-  async requireAction(viewer: Viewer, id: string, permission: Permission, em?: EntityManager): Promise<ConversationGrant> {
-    const grant = await this.requireReadable(viewer, id, em);
+  async requireAction(viewer: Viewer, id: string, permission: Permission): Promise<ConversationGrant> {
+    const grant = await this.requireReadable(viewer, id);
     if (grant.access !== 'write') {
       throw new ForbiddenException('This conversation is read-only for you (previously handled): you can read it but not act on it');
     }
@@ -89,8 +88,8 @@ export class AccessPolicy {
    * Whether the viewer could have claimed this conversation had it still been open and
    * unassigned: the loser of a claim race gets 409, a stranger still gets 404.
    */
-  async couldClaim(viewer: Viewer, id: string, em?: EntityManager): Promise<boolean> {
-    const facts = (await this.facts.load(viewer.orgId, [id], em)).get(id);
+  async couldClaim(viewer: Viewer, id: string): Promise<boolean> {
+    const facts = (await this.facts.load(viewer.orgId, [id])).get(id);
     if (!facts) return false;
     const asUnassigned: ConversationFacts = { ...facts, status: 'open', assigneeId: null, assigneeUnitPath: null };
     return accessFromFolders(foldersOf(viewer, asUnassigned)) === 'write' && viewer.permissions.has(Permission.ConversationClaim);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { Db } from '../../infra/database/db';
 import { preparedQuery } from '../../infra/database/prepared';
 import type { ConversationFacts } from './folder-rules';
 
@@ -14,6 +14,7 @@ interface FactsRow {
   bound_unit_path: string | null;
   ended_assignee_ids: string[];
   private_unit_paths: string[];
+  directory_version: number;
 }
 
 const FACTS_SELECT = `SELECT c.id, c.status, c.channel_account_id, c.assignee_id, c.last_assignee_id,
@@ -21,7 +22,8 @@ const FACTS_SELECT = `SELECT c.id, c.status, c.channel_account_id, c.assignee_id
               coalesce((SELECT array_agg(DISTINCT a.member_id) FROM assignments a
                          WHERE a.conversation_id = c.id AND a.ended_at IS NOT NULL), '{}') AS ended_assignee_ids,
               coalesce((SELECT array_agg(u.path) FROM conversation_private_units p JOIN units u ON u.id = p.unit_id
-                         WHERE p.conversation_id = c.id), '{}') AS private_unit_paths
+                         WHERE p.conversation_id = c.id), '{}') AS private_unit_paths,
+              (SELECT o.directory_version::int FROM orgs o WHERE o.id = c.org_id) AS directory_version
          FROM conversations c
          LEFT JOIN units au ON au.id = c.assignee_unit_id
          LEFT JOIN units lu ON lu.id = c.last_assignee_unit_id
@@ -36,15 +38,15 @@ const FACTS_MANY = `${FACTS_SELECT} AND c.id = ANY($2::uuid[])`;
  */
 @Injectable()
 export class ConversationFactsRepository {
-  constructor(private readonly ds: DataSource) {}
+  constructor(private readonly db: Db) {}
 
-  async load(orgId: string, ids: readonly string[], em?: EntityManager): Promise<Map<string, ConversationFacts>> {
+  async load(orgId: string, ids: readonly string[]): Promise<Map<string, ConversationFacts>> {
     if (ids.length === 0) return new Map();
     // One id (every write and fan-out) compares by equality so PostgreSQL settles on a generic plan.
     const rows =
       ids.length === 1
-        ? await preparedQuery<FactsRow>(em ?? this.ds, FACTS_ONE, [orgId, ids[0]])
-        : await preparedQuery<FactsRow>(em ?? this.ds, FACTS_MANY, [orgId, ids]);
+        ? await preparedQuery<FactsRow>(this.db.manager, FACTS_ONE, [orgId, ids[0]])
+        : await preparedQuery<FactsRow>(this.db.manager, FACTS_MANY, [orgId, ids]);
     return new Map(
       rows.map((r) => [
         r.id,
@@ -58,6 +60,7 @@ export class ConversationFactsRepository {
           boundUnitPath: r.bound_unit_path,
           endedAssigneeIds: r.ended_assignee_ids,
           privateUnitPaths: r.private_unit_paths,
+          directoryVersion: r.directory_version,
         },
       ]),
     );

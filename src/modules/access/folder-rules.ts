@@ -21,6 +21,8 @@ export interface ConversationFacts {
   endedAssigneeIds: readonly string[];
   /** Units of members who sent private messages or held private sessions here. */
   privateUnitPaths: readonly string[];
+  /** The org's directory version when these facts were read (see OrgDirectory); absent in hand-built facts. */
+  directoryVersion?: number;
 }
 
 /** `path` is `unitPath` or below it. */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { Db } from '../../infra/database/db';
 import { preparedQuery } from '../../infra/database/prepared';
 import { ALL_PERMISSIONS, isPermission, Permission } from './permissions';
 import type { Viewer } from './viewer';
@@ -31,9 +31,8 @@ const VIEWER_SELECT = `
 // One id (every request's token, every write) by equality, so PostgreSQL settles on a generic plan.
 const VIEWER_BY_ID = `${VIEWER_SELECT} AND m.id = $2::uuid`;
 const VIEWER_BY_IDS = `${VIEWER_SELECT} AND m.id = ANY($2::uuid[])`;
-const READER_CANDIDATES = `${VIEWER_SELECT}
-     AND (m.unit_id = ANY($2::uuid[]) OR m.id = ANY($3::uuid[]) OR r.builtin = 'administrator'
-          OR $4::text = ANY(r.permissions) OR ($5 AND $6::text = ANY(r.permissions)))`;
+const ALL_ACTIVE = `${VIEWER_SELECT} ORDER BY m.id`;
+const DIRECTORY_VERSION = `SELECT directory_version::int AS v FROM orgs WHERE id = $1`;
 
 export function toViewer(row: ViewerRow): Viewer {
   // Administrator always holds the whole catalog, including permissions added after it was stored.
@@ -60,32 +59,26 @@ export function toViewer(row: ViewerRow): Viewer {
 /** Loads active members as Viewers in one query, for requests and for socket fan-out alike. */
 @Injectable()
 export class ViewerRepository {
-  constructor(private readonly ds: DataSource) {}
+  constructor(private readonly db: Db) {}
 
-  /** Inside a transaction pass its manager: a second pool connection per transaction can exhaust the pool. */
-  async findActive(orgId: string, memberId: string, em?: EntityManager): Promise<Viewer | null> {
-    const [viewer] = await this.findManyActive(orgId, [memberId], em);
+  async findActive(orgId: string, memberId: string): Promise<Viewer | null> {
+    const [viewer] = await this.findManyActive(orgId, [memberId]);
     return viewer ?? null;
   }
 
-  async findManyActive(orgId: string, memberIds: readonly string[], em?: EntityManager): Promise<Viewer[]> {
+  async findManyActive(orgId: string, memberIds: readonly string[]): Promise<Viewer[]> {
     if (memberIds.length === 0) return [];
     const rows =
       memberIds.length === 1
-        ? await preparedQuery<ViewerRow>(em ?? this.ds, VIEWER_BY_ID, [orgId, memberIds[0]])
-        : await preparedQuery<ViewerRow>(em ?? this.ds, VIEWER_BY_IDS, [orgId, memberIds]);
+        ? await preparedQuery<ViewerRow>(this.db.manager, VIEWER_BY_ID, [orgId, memberIds[0]])
+        : await preparedQuery<ViewerRow>(this.db.manager, VIEWER_BY_IDS, [orgId, memberIds]);
     return rows.map(toViewer);
   }
 
-  /**
-   * Everyone who could possibly read a conversation (SPEC §8, §3 read backwards), in one
-   * query: members of the given units (the ancestors-or-self of its assignee, last assignee,
-   * binding and private-session units), the given members (assignment history),
-   * `folder.all` holders and, for an open unassigned unbound conversation, `folder.unassigned`
-   * holders. The AccessPolicy then keeps the actual readers.
-   */
-  async findReaderCandidates(orgId: string, unitIds: readonly string[], memberIds: readonly string[], openUnbound: boolean): Promise<Viewer[]> {
-    const rows = await preparedQuery<ViewerRow>(this.ds, READER_CANDIDATES, [orgId, unitIds, memberIds, Permission.FolderAll, openUnbound, Permission.FolderUnassigned]);
-    return rows.map(toViewer);
+  /** Every active member of the org and the directory version, read first: a change committed in between makes the copy look older than it is, never newer. */
+  async loadDirectory(orgId: string): Promise<{ version: number; viewers: Viewer[] }> {
+    const [version] = await preparedQuery<{ v: number }>(this.db.manager, DIRECTORY_VERSION, [orgId]);
+    const rows = await preparedQuery<ViewerRow>(this.db.manager, ALL_ACTIVE, [orgId]);
+    return { version: version?.v ?? 0, viewers: rows.map(toViewer) };
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { Db } from '../../infra/database/db';
 import { AuditLogEntity } from './audit-log.entity';
 
 export interface AuditEntry {
@@ -33,10 +33,11 @@ export interface AuditRow {
 
 @Injectable()
 export class AuditRepository {
-  constructor(private readonly ds: DataSource) {}
+  constructor(private readonly db: Db) {}
 
-  async insert(orgId: string, entry: AuditEntry, em?: EntityManager): Promise<void> {
-    await (em ?? this.ds.manager).getRepository(AuditLogEntity).insert({
+  /** Only inside a unit of work: the entry commits or rolls back with the change it describes. */
+  async insert(orgId: string, entry: AuditEntry): Promise<void> {
+    await this.db.txManager.getRepository(AuditLogEntity).insert({
       orgId,
       actorId: entry.actorId,
       action: entry.action,
@@ -63,7 +64,7 @@ export class AuditRepository {
       where.push(`(at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
     }
     params.push(f.limit + 1);
-    return this.ds.query(
+    return this.db.manager.query(
       `SELECT id, actor_id, action, target_type, target_id, before, after, at, at::text AS at_key
          FROM audit_logs WHERE ${where.join(' AND ')}
         ORDER BY at DESC, id DESC LIMIT $${params.length}`,

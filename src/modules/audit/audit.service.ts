@@ -1,5 +1,4 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { decodeTimeIdCursor, Page, toPage } from '../../infra/http/pagination';
 import type { Viewer } from '../access/viewer';
 import { AuditEntry, AuditRepository } from './audit.repository';
@@ -20,9 +19,9 @@ export interface AuditLogView {
 export class AuditService {
   constructor(private readonly audit: AuditRepository) {}
 
-  /** Records an admin action inside the caller's transaction, so the log and the change commit together. */
-  record(em: EntityManager, orgId: string, entry: AuditEntry): Promise<void> {
-    return this.audit.insert(orgId, entry, em);
+  /** Records an admin action inside the caller's unit of work, so the log and the change commit together. */
+  record(orgId: string, entry: AuditEntry): Promise<void> {
+    return this.audit.insert(orgId, entry);
   }
 
   async list(viewer: Viewer, q: AuditLogQueryDto): Promise<Page<AuditLogView>> {

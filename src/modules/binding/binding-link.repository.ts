@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { Db } from '../../infra/database/db';
 import { updateReturning } from '../../infra/database/returning';
 
 export interface BindingLinkRow {
@@ -17,14 +17,10 @@ export interface BindingLinkRow {
 
 @Injectable()
 export class BindingLinkRepository {
-  constructor(private readonly ds: DataSource) {}
+  constructor(private readonly db: Db) {}
 
-  async insert(
-    orgId: string,
-    l: { unitId: string; memberId: string | null; channelAccountId: string; token: string; createdById: string },
-    em: EntityManager,
-  ): Promise<string> {
-    const [row] = await em.query(
+  async insert(orgId: string, l: { unitId: string; memberId: string | null; channelAccountId: string; token: string; createdById: string }): Promise<string> {
+    const [row] = await this.db.manager.query(
       `INSERT INTO binding_links (org_id, unit_id, member_id, channel_account_id, token, created_by_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
       [orgId, l.unitId, l.memberId, l.channelAccountId, l.token, l.createdById],
     );
@@ -32,8 +28,8 @@ export class BindingLinkRepository {
   }
 
   /** A live token (not revoked; its unit still exists, else the row is gone with it). */
-  async findLiveByToken(token: string, em: EntityManager): Promise<BindingLinkRow | null> {
-    const [row] = await em.query(
+  async findLiveByToken(token: string): Promise<BindingLinkRow | null> {
+    const [row] = await this.db.manager.query(
       `SELECT l.*, u.name AS unit_name, u.path AS unit_path FROM binding_links l JOIN units u ON u.org_id = l.org_id AND u.id = l.unit_id
         WHERE l.token = $1 AND l.revoked_at IS NULL`,
       [token],
@@ -41,8 +37,8 @@ export class BindingLinkRepository {
     return row ?? null;
   }
 
-  async findById(orgId: string, id: string, em?: EntityManager): Promise<BindingLinkRow | null> {
-    const [row] = await (em ?? this.ds.manager).query(
+  async findById(orgId: string, id: string): Promise<BindingLinkRow | null> {
+    const [row] = await this.db.manager.query(
       `SELECT l.*, u.name AS unit_name, u.path AS unit_path FROM binding_links l JOIN units u ON u.org_id = l.org_id AND u.id = l.unit_id
         WHERE l.org_id = $1 AND l.id = $2`,
       [orgId, id],
@@ -51,19 +47,19 @@ export class BindingLinkRepository {
   }
 
   listForUnit(orgId: string, unitId: string): Promise<BindingLinkRow[]> {
-    return this.ds.query(
+    return this.db.manager.query(
       `SELECT l.*, u.name AS unit_name, u.path AS unit_path FROM binding_links l JOIN units u ON u.org_id = l.org_id AND u.id = l.unit_id
         WHERE l.org_id = $1 AND l.unit_id = $2 ORDER BY l.created_at DESC LIMIT 500`,
       [orgId, unitId],
     );
   }
 
-  async revoke(orgId: string, id: string, em?: EntityManager): Promise<void> {
-    await (em ?? this.ds.manager).query(`UPDATE binding_links SET revoked_at = now() WHERE org_id = $1 AND id = $2 AND revoked_at IS NULL`, [orgId, id]);
+  async revoke(orgId: string, id: string): Promise<void> {
+    await this.db.manager.query(`UPDATE binding_links SET revoked_at = now() WHERE org_id = $1 AND id = $2 AND revoked_at IS NULL`, [orgId, id]);
   }
 
-  async revokeForMember(orgId: string, memberId: string, em: EntityManager): Promise<number> {
-    const rows = await updateReturning(em, `UPDATE binding_links SET revoked_at = now() WHERE org_id = $1 AND member_id = $2 AND revoked_at IS NULL RETURNING id`, [orgId, memberId]);
+  async revokeForMember(orgId: string, memberId: string): Promise<number> {
+    const rows = await updateReturning(this.db.manager, `UPDATE binding_links SET revoked_at = now() WHERE org_id = $1 AND member_id = $2 AND revoked_at IS NULL RETURNING id`, [orgId, memberId]);
     return rows.length;
   }
 }

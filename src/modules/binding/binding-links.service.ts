@@ -1,11 +1,11 @@
 import { ForbiddenException, Inject, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import * as QRCode from 'qrcode';
-import { DataSource } from 'typeorm';
 import { appConfig } from '../../infra/config/app.config';
 import { AccessPolicy } from '../access/access.policy';
 import type { Viewer } from '../access/viewer';
 import { AuditService } from '../audit/audit.service';
+import { UnitOfWork } from '../events/unit-of-work';
 import { BindingLinkRepository, BindingLinkRow } from './binding-link.repository';
 import { BindingRepository } from './binding.repository';
 import { bindingPostback, bindingText, newBindingToken } from './binding-token';
@@ -30,7 +30,7 @@ export interface BindingLinkView {
 export class BindingLinksService {
   constructor(
     @Inject(appConfig.KEY) private readonly cfg: ConfigType<typeof appConfig>,
-    private readonly ds: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly links: BindingLinkRepository,
     private readonly bindings: BindingRepository,
     private readonly policy: AccessPolicy,
@@ -53,19 +53,19 @@ export class BindingLinksService {
   }
 
   async create(viewer: Viewer, unitId: string, channelAccountId: string, memberId: string | undefined): Promise<BindingLinkView & { qrPng: string; qrSvg: string }> {
-    const id = await this.ds.transaction(async (em) => {
-      const unit = await this.bindings.unit(viewer.orgId, unitId, em);
+    const id = await this.uow.run(async () => {
+      const unit = await this.bindings.unit(viewer.orgId, unitId);
       if (!unit) throw new NotFoundException('Unit not found');
       if (!this.policy.coversUnit(viewer, unit.path)) throw new ForbiddenException('Binding links can be made for your own unit or below');
-      if (!(await this.bindings.channelAccountExists(viewer.orgId, channelAccountId, em))) {
+      if (!(await this.bindings.channelAccountExists(viewer.orgId, channelAccountId))) {
         throw new UnprocessableEntityException('channelAccountId does not name a channel account of this organisation');
       }
-      if (memberId && (await this.bindings.activeMemberUnit(viewer.orgId, memberId, em)) !== unitId) {
+      if (memberId && (await this.bindings.activeMemberUnit(viewer.orgId, memberId)) !== unitId) {
         throw new UnprocessableEntityException('memberId must be an active member of that unit');
       }
       const token = newBindingToken();
-      const linkId = await this.links.insert(viewer.orgId, { unitId, memberId: memberId ?? null, channelAccountId, token, createdById: viewer.memberId }, em);
-      await this.audit.record(em, viewer.orgId, { actorId: viewer.memberId, action: 'binding_link.created', targetType: 'binding_link', targetId: linkId, after: { unitId, memberId: memberId ?? null, channelAccountId } });
+      const linkId = await this.links.insert(viewer.orgId, { unitId, memberId: memberId ?? null, channelAccountId, token, createdById: viewer.memberId });
+      await this.audit.record(viewer.orgId, { actorId: viewer.memberId, action: 'binding_link.created', targetType: 'binding_link', targetId: linkId, after: { unitId, memberId: memberId ?? null, channelAccountId } });
       return linkId;
     });
     const view = this.view((await this.links.findById(viewer.orgId, id))!);
@@ -87,15 +87,15 @@ export class BindingLinksService {
     const link = await this.links.findById(viewer.orgId, id);
     if (!link) throw new NotFoundException('Binding link not found');
     if (!this.policy.coversUnit(viewer, link.unit_path)) throw new ForbiddenException('Binding links can be revoked for your own unit or below');
-    await this.ds.transaction(async (em) => {
-      await this.links.revoke(viewer.orgId, id, em);
-      await this.audit.record(em, viewer.orgId, { actorId: viewer.memberId, action: 'binding_link.revoked', targetType: 'binding_link', targetId: id });
+    await this.uow.run(async () => {
+      await this.links.revoke(viewer.orgId, id);
+      await this.audit.record(viewer.orgId, { actorId: viewer.memberId, action: 'binding_link.revoked', targetType: 'binding_link', targetId: id });
     });
   }
 
   /** The public landing page behind a link's URL / QR code: the text to send, nothing secret. */
   async landing(token: string): Promise<string | null> {
-    const link = await this.ds.transaction((em) => this.links.findLiveByToken(token.toUpperCase(), em));
+    const link = await this.links.findLiveByToken(token.toUpperCase());
     if (!link) return null;
     const text = bindingText(link.token, link.unit_name);
     const esc = (s: string) => s.replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch]!);

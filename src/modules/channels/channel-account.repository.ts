@@ -1,7 +1,6 @@
 import { Db } from '../../infra/database/db';
 import { preparedEntity } from '../../infra/database/prepared';
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { OrgScopedRepository } from '../../infra/database/org-scoped.repository';
 import { ChannelAccountEntity, ChannelType } from './channel-account.entity';
 
@@ -39,9 +38,15 @@ export class ChannelAccountRepository extends OrgScopedRepository<ChannelAccount
     return row.n;
   }
 
+  /** Members (any status) whose channel scope is this account and nothing else. */
+  async membersScopedOnlyTo(orgId: string, id: string): Promise<string[]> {
+    const rows: { id: string }[] = await this.em.query(`SELECT id FROM members WHERE org_id = $1 AND channel_account_ids = ARRAY[$2::uuid] ORDER BY id`, [orgId, id]);
+    return rows.map((r) => r.id);
+  }
+
   /** A deleted account leaves every member's channel scope. */
-  async removeFromChannelScopes(orgId: string, id: string, em: EntityManager): Promise<void> {
-    await em.query(
+  async removeFromChannelScopes(orgId: string, id: string): Promise<void> {
+    await this.em.query(
       `UPDATE members SET channel_account_ids = array_remove(channel_account_ids, $2::uuid) WHERE org_id = $1 AND $2::uuid = ANY(channel_account_ids)`,
       [orgId, id],
     );

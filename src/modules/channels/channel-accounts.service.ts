@@ -1,10 +1,10 @@
 import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
-import { DataSource } from 'typeorm';
 import { appConfig } from '../../infra/config/app.config';
 import { SecretsCipher } from '../../infra/crypto/secrets-cipher';
 import type { Viewer } from '../access/viewer';
 import { AuditService } from '../audit/audit.service';
+import { UnitOfWork } from '../events/unit-of-work';
 import { CreateChannelAccountDto, ChannelAccountView, UpdateChannelAccountDto } from './channel-account.dto';
 import { ChannelAccountEntity } from './channel-account.entity';
 import { ChannelAccountRepository } from './channel-account.repository';
@@ -13,7 +13,7 @@ import { ChannelAccountRepository } from './channel-account.repository';
 export class ChannelAccountsService {
   constructor(
     @Inject(appConfig.KEY) private readonly cfg: ConfigType<typeof appConfig>,
-    private readonly ds: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly accounts: ChannelAccountRepository,
     private readonly cipher: SecretsCipher,
     private readonly audit: AuditService,
@@ -42,43 +42,40 @@ export class ChannelAccountsService {
   }
 
   create(viewer: Viewer, dto: CreateChannelAccountDto): Promise<ChannelAccountView> {
-    return this.ds.transaction(async (em) => {
+    return this.uow.run(async () => {
       const account = await this.accounts
-        .create(
-          viewer.orgId,
-          {
-            type: dto.type,
-            name: dto.name,
-            externalId: dto.externalId,
-            secretEnc: this.cipher.encrypt(dto.secret),
-            accessTokenEnc: this.cipher.encrypt(dto.accessToken),
-            verifyTokenEnc: dto.verifyToken ? this.cipher.encrypt(dto.verifyToken) : null,
-          },
-          em,
-        )
+        .create(viewer.orgId, {
+          type: dto.type,
+          name: dto.name,
+          externalId: dto.externalId,
+          secretEnc: this.cipher.encrypt(dto.secret),
+          accessTokenEnc: this.cipher.encrypt(dto.accessToken),
+          verifyTokenEnc: dto.verifyToken ? this.cipher.encrypt(dto.verifyToken) : null,
+        })
         .catch((e: { code?: string }) => {
           if (e.code === '23505') throw new ConflictException(`A ${dto.type} account with externalId ${dto.externalId} is already connected`);
           throw e;
         });
       const view = this.view(account);
-      await this.audit.record(em, viewer.orgId, { actorId: viewer.memberId, action: 'channel_account.created', targetType: 'channel_account', targetId: account.id, after: view });
+      await this.audit.record(viewer.orgId, { actorId: viewer.memberId, action: 'channel_account.created', targetType: 'channel_account', targetId: account.id, after: view });
+      this.directoryChanged(viewer);
       return view;
     });
   }
 
   update(viewer: Viewer, id: string, dto: UpdateChannelAccountDto): Promise<ChannelAccountView> {
-    return this.ds.transaction(async (em) => {
-      const account = await this.accounts.lockById(viewer.orgId, id, em);
+    return this.uow.run(async () => {
+      const account = await this.accounts.lockById(viewer.orgId, id);
       if (!account) throw new NotFoundException('Channel account not found');
       const changes: Partial<ChannelAccountEntity> = {};
       if (dto.name !== undefined) changes.name = dto.name;
       if (dto.secret !== undefined) changes.secretEnc = this.cipher.encrypt(dto.secret);
       if (dto.accessToken !== undefined) changes.accessTokenEnc = this.cipher.encrypt(dto.accessToken);
       if (dto.verifyToken !== undefined) changes.verifyTokenEnc = this.cipher.encrypt(dto.verifyToken);
-      if (Object.keys(changes).length) await this.accounts.update(viewer.orgId, id, changes, em);
-      const after = this.view((await this.accounts.findById(viewer.orgId, id, em))!);
+      if (Object.keys(changes).length) await this.accounts.update(viewer.orgId, id, changes);
+      const after = this.view((await this.accounts.findById(viewer.orgId, id))!);
       const rotated = ['secret', 'accessToken', 'verifyToken'].filter((k) => (dto as Record<string, unknown>)[k] !== undefined);
-      await this.audit.record(em, viewer.orgId, {
+      await this.audit.record(viewer.orgId, {
         actorId: viewer.memberId,
         action: 'channel_account.updated',
         targetType: 'channel_account',
@@ -86,19 +83,30 @@ export class ChannelAccountsService {
         before: this.view(account),
         after: { ...after, rotatedSecrets: rotated },
       });
+      this.directoryChanged(viewer);
       return after;
     });
   }
 
   remove(viewer: Viewer, id: string): Promise<void> {
-    return this.ds.transaction(async (em) => {
-      const account = await this.accounts.lockById(viewer.orgId, id, em);
+    return this.uow.run(async () => {
+      const account = await this.accounts.lockById(viewer.orgId, id);
       if (!account) throw new NotFoundException('Channel account not found');
       const customers = await this.accounts.customerCount(viewer.orgId, id);
       if (customers > 0) throw new ConflictException(`Channel account still has ${customers} customer(s) and their conversations`);
-      await this.accounts.removeFromChannelScopes(viewer.orgId, id, em);
-      await this.accounts.deleteById(viewer.orgId, id, em);
-      await this.audit.record(em, viewer.orgId, { actorId: viewer.memberId, action: 'channel_account.deleted', targetType: 'channel_account', targetId: id, before: this.view(account) });
+      // An empty channel scope means every account: removing a member's only account would widen their access.
+      const onlyHere = await this.accounts.membersScopedOnlyTo(viewer.orgId, id);
+      if (onlyHere.length > 0) {
+        throw new ConflictException(`Members ${onlyHere.join(', ')} are scoped to this channel account alone; change their channel scope first`);
+      }
+      await this.accounts.removeFromChannelScopes(viewer.orgId, id);
+      await this.accounts.deleteById(viewer.orgId, id);
+      await this.audit.record(viewer.orgId, { actorId: viewer.memberId, action: 'channel_account.deleted', targetType: 'channel_account', targetId: id, before: this.view(account) });
+      this.directoryChanged(viewer);
     });
+  }
+
+  private directoryChanged(viewer: Viewer): void {
+    this.uow.record({ type: 'directory.changed', orgId: viewer.orgId, actorId: viewer.memberId, conversationId: null, customerId: null, data: {} });
   }
 }

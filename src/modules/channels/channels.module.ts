@@ -10,6 +10,7 @@ import { InboundService } from './inbound.service';
 import { OutboundRecoveryService } from './outbound/outbound-recovery.service';
 import { OutboundProcessor } from './outbound/outbound.processor';
 import { OutboundQueue } from './outbound/outbound.queue';
+import { OutboundSubscriber } from './outbound/outbound.subscriber';
 import { ProviderClient } from './outbound/provider-client';
 import { WebhooksController } from './webhooks.controller';
 import { WebhooksService } from './webhooks.service';
@@ -27,6 +28,7 @@ import { WebhooksService } from './webhooks.service';
     OutboundQueue,
     OutboundProcessor,
     OutboundRecoveryService,
+    OutboundSubscriber,
   ],
   exports: [ChannelAccountRepository, OutboundQueue, InboundService],
 })

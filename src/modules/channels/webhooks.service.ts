@@ -3,10 +3,6 @@ import { SecretsCipher } from '../../infra/crypto/secrets-cipher';
 import { ChannelType } from './channel-account.entity';
 import { ChannelAccountRepository, ChannelAccountWithSecrets } from './channel-account.repository';
 import { InboundService, IngestResult } from './inbound.service';
-import { DeliverOutboundMessageJob } from './outbound/deliver-outbound-message.job';
-import { OutboundQueue } from './outbound/outbound.queue';
-import { RealtimeService } from '../realtime/realtime.service';
-import { NotificationsService } from '../notifications/notifications.service';
 import { InboundEvent, MalformedPayloadError } from './providers/inbound-event';
 import { parseLineWebhook } from './providers/line.parser';
 import { parseMetaWebhook } from './providers/meta.parser';
@@ -16,7 +12,7 @@ import { parseWhatsAppWebhook } from './providers/whatsapp.parser';
 export type MetaChannel = 'messenger' | 'instagram' | 'whatsapp';
 const META_CHANNELS: readonly MetaChannel[] = ['messenger', 'instagram', 'whatsapp'];
 
-/** Webhook pipeline: account → signature over the raw bytes → JSON → provider parser → one transaction. */
+/** Webhook pipeline: account → signature over the raw bytes → JSON → provider parser → one unit of work → 200. */
 @Injectable()
 export class WebhooksService {
   private readonly logger = new Logger('Webhooks');
@@ -25,9 +21,6 @@ export class WebhooksService {
     private readonly accounts: ChannelAccountRepository,
     private readonly cipher: SecretsCipher,
     private readonly inbound: InboundService,
-    private readonly outbound: OutboundQueue,
-    private readonly realtime: RealtimeService,
-    private readonly notifications: NotificationsService,
   ) {}
 
   async receive(type: ChannelType, accountId: string, raw: Buffer, signature: string | undefined): Promise<IngestResult> {
@@ -49,33 +42,8 @@ export class WebhooksService {
       if (e instanceof MalformedPayloadError) throw new BadRequestException(e.message);
       throw e;
     }
+    // Committed: the 200 goes back now; sockets, notifications and sends follow from the recorded events.
     const result = await this.inbound.ingest({ id: account.id, orgId: account.orgId }, events);
-    // Committed: now hand the queued replies (binding confirmations) to the outbound worker.
-    for (const m of result.outbound) await this.outbound.enqueue(new DeliverOutboundMessageJob({ orgId: m.orgId, messageId: m.id }));
-    for (const b of result.bindings) {
-      await this.notifications.customerBound(
-        account.orgId,
-        {
-          customerId: b.change.customerId,
-          conversationId: b.confirmation.conversationId,
-          customerDisplayName: b.customerDisplayName,
-          unitId: b.change.after.unitId!,
-          unitName: b.unitName,
-          memberId: b.change.after.memberId,
-        },
-        b.confirmation.id,
-      );
-    }
-    await this.realtime.conversationsChanged(
-      [...result.conversationIds].map((conversationId) => ({
-        orgId: account.orgId,
-        conversationId,
-        before: result.before.get(conversationId) ?? null,
-        createdMessages: result.createdMessages.filter((m) => m.conversationId === conversationId),
-        updatedMessages: result.updatedMessages.filter((m) => m.conversationId === conversationId),
-        customerChanged: result.bindings.some((b) => b.confirmation.conversationId === conversationId),
-      })),
-    );
     this.logger.debug({ accountId, type, applied: result.applied, skipped: result.skipped }, 'webhook applied');
     return result;
   }

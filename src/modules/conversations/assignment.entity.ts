@@ -13,6 +13,7 @@ export class AssignmentEntity {
   @Column('uuid') unitId!: string;
   @Column('uuid', { nullable: true }) assignedById!: string | null;
   @Column('text', { nullable: true }) note!: string | null;
+  @Column('text') via!: 'manual' | 'claim' | 'routing' | 'handover';
   @Column('timestamptz') startedAt!: Date;
   @Column('timestamptz', { nullable: true }) endedAt!: Date | null;
   @Column('text', { nullable: true }) endReason!: AssignmentEndReason | null;

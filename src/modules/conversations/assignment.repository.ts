@@ -1,10 +1,29 @@
-import { Db } from '../../infra/database/db';
 import { Injectable } from '@nestjs/common';
-import { EntityManager, IsNull } from 'typeorm';
+import { IsNull } from 'typeorm';
+import { Db } from '../../infra/database/db';
 import { OrgScopedRepository } from '../../infra/database/org-scoped.repository';
-import { AssignmentEndReason, AssignmentEntity } from './assignment.entity';
+import { preparedQuery } from '../../infra/database/prepared';
 import { updateReturning } from '../../infra/database/returning';
+import type { AssignmentVia } from '../events/domain-events';
+import { AssignmentEndReason, AssignmentEntity } from './assignment.entity';
 
+export interface NewAssignment {
+  conversationId: string;
+  memberId: string;
+  unitId: string;
+  assignedById: string | null;
+  note: string | null;
+  via: AssignmentVia;
+}
+
+export interface EndedAssignment {
+  id: string;
+  conversationId: string;
+  memberId: string;
+  startedAt: Date;
+}
+
+/** Owner of `assignments` (the conversation's own columns are the ConversationRepository's). */
 @Injectable()
 export class AssignmentRepository extends OrgScopedRepository<AssignmentEntity> {
   constructor(db: Db) {
@@ -15,43 +34,41 @@ export class AssignmentRepository extends OrgScopedRepository<AssignmentEntity> 
     return this.repo().find({ where: { orgId, conversationId }, order: { startedAt: 'ASC', id: 'ASC' } });
   }
 
-  current(orgId: string, conversationId: string, em?: EntityManager): Promise<AssignmentEntity | null> {
-    return this.repo(em).findOneBy({ orgId, conversationId, endedAt: IsNull() });
+  current(orgId: string, conversationId: string): Promise<AssignmentEntity | null> {
+    return this.repo().findOneBy({ orgId, conversationId, endedAt: IsNull() });
   }
 
-  /** Starts a holding and points the conversation at it (assignee, unit, times) in the same transaction. */
-  async start(
-    orgId: string,
-    a: { conversationId: string; memberId: string; unitId: string; assignedById: string | null; note: string | null },
-    em: EntityManager,
-  ): Promise<AssignmentEntity> {
-    const [row] = await em.query(
-      `INSERT INTO assignments (org_id, conversation_id, member_id, unit_id, assigned_by_id, note)
-       VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, started_at`,
-      [orgId, a.conversationId, a.memberId, a.unitId, a.assignedById, a.note],
+  /** Inserts holdings (one or thousands) in one statement. */
+  async insertMany(orgId: string, rows: readonly NewAssignment[]): Promise<{ id: string; conversationId: string; startedAt: Date }[]> {
+    if (rows.length === 0) return [];
+    const out = await preparedQuery<{ id: string; conversation_id: string; started_at: Date }>(
+      this.db.txManager,
+      `INSERT INTO assignments (org_id, conversation_id, member_id, unit_id, assigned_by_id, note, via)
+       SELECT $1, * FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::text[], $7::text[])
+       RETURNING id, conversation_id, started_at`,
+      [
+        orgId,
+        rows.map((r) => r.conversationId),
+        rows.map((r) => r.memberId),
+        rows.map((r) => r.unitId),
+        rows.map((r) => r.assignedById),
+        rows.map((r) => r.note),
+        rows.map((r) => r.via),
+      ],
     );
-    await em.query(
-      `UPDATE conversations SET assignee_id = $3, assignee_unit_id = $4, assigned_at = $5, last_assignee_id = $3,
-              last_assignee_unit_id = $4, last_assigned_at = $5, updated_at = now()
-        WHERE org_id = $1 AND id = $2`,
-      [orgId, a.conversationId, a.memberId, a.unitId, row.started_at],
-    );
-    return (await this.findById(orgId, row.id, em))!;
+    return out.map((r) => ({ id: r.id, conversationId: r.conversation_id, startedAt: r.started_at }));
   }
 
-  /** Ends the current holding (if any) and clears the conversation's assignee. */
-  async endCurrent(orgId: string, conversationId: string, reason: AssignmentEndReason, endedById: string | null, em: EntityManager): Promise<AssignmentEntity | null> {
-    const rows = await updateReturning<{ id: string }>(
-      em,
+  /** Ends the current holding of each given conversation (those that have one). */
+  async endCurrent(orgId: string, conversationIds: readonly string[], reason: AssignmentEndReason, endedById: string | null): Promise<EndedAssignment[]> {
+    if (conversationIds.length === 0) return [];
+    const rows = await updateReturning<{ id: string; conversation_id: string; member_id: string; started_at: Date }>(
+      this.db.txManager,
       `UPDATE assignments SET ended_at = clock_timestamp(), end_reason = $3, ended_by_id = $4
-        WHERE org_id = $1 AND conversation_id = $2 AND ended_at IS NULL RETURNING id`,
-      [orgId, conversationId, reason, endedById],
+        WHERE org_id = $1 AND conversation_id = ANY($2::uuid[]) AND ended_at IS NULL
+        RETURNING id, conversation_id, member_id, started_at`,
+      [orgId, conversationIds, reason, endedById],
     );
-    await em.query(
-      `UPDATE conversations SET assignee_id = NULL, assignee_unit_id = NULL, assigned_at = NULL, updated_at = now()
-        WHERE org_id = $1 AND id = $2`,
-      [orgId, conversationId],
-    );
-    return rows[0] ? this.findById(orgId, rows[0].id, em) : null;
+    return rows.map((r) => ({ id: r.id, conversationId: r.conversation_id, memberId: r.member_id, startedAt: r.started_at }));
   }
 }

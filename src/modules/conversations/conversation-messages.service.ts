@@ -1,68 +1,57 @@
 import { Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
 import { AccessPolicy } from '../access/access.policy';
 import { Permission } from '../access/permissions';
 import type { Viewer } from '../access/viewer';
 import { ViewerRepository } from '../access/viewer.repository';
 import { ChannelAccountRepository } from '../channels/channel-account.repository';
-import { DeliverOutboundMessageJob } from '../channels/outbound/deliver-outbound-message.job';
-import { OutboundQueue } from '../channels/outbound/outbound.queue';
 import { exceedsTextLimit, TEXT_LIMITS } from '../channels/outbound/provider-client';
+import { UnitOfWork } from '../events/unit-of-work';
 import { ConversationEntity } from './conversation.entity';
 import { ConversationRepository } from './conversation.repository';
 import { MessageEntity } from './message.entity';
 import { MessageRepository } from './message.repository';
 import { MessageView, presentMessage } from './message.presenter';
 import { PrivateSessionsService } from './private-sessions.service';
-import { RealtimeService } from '../realtime/realtime.service';
-import { NotificationsService } from '../notifications/notifications.service';
-import type { ConversationFacts } from '../access/folder-rules';
 
-/** Replies to the customer (queued, then delivered by the outbound worker) and internal notes. */
+/**
+ * Replies to the customer and internal notes. A reply is stored `queued`; its
+ * `message.created` event is what hands it to the outbound worker after commit, and a
+ * note's event is what notifies the members it mentions.
+ */
 @Injectable()
 export class ConversationMessagesService {
   constructor(
-    private readonly ds: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly conversations: ConversationRepository,
     private readonly messages: MessageRepository,
     private readonly accounts: ChannelAccountRepository,
-    private readonly outbound: OutboundQueue,
     private readonly policy: AccessPolicy,
     private readonly viewers: ViewerRepository,
     private readonly privateSessions: PrivateSessionsService,
-    private readonly realtime: RealtimeService,
-    private readonly notifications: NotificationsService,
   ) {}
 
   async reply(viewer: Viewer, conversationId: string, text: string): Promise<MessageView> {
-    let before: ConversationFacts | null = null;
-    const message = await this.ds.transaction(async (em) => {
-      const conv = await this.lock(viewer, conversationId, em);
-      before = (await this.realtime.snapshot(viewer.orgId, [conversationId], em)).get(conversationId) ?? null;
-      await this.policy.requireAction(viewer, conversationId, Permission.ConversationReply, em);
-      const account = await this.accounts.findById(viewer.orgId, conv.channelAccountId, em);
+    const message = await this.uow.run(async () => {
+      const conv = await this.lock(viewer, conversationId);
+      await this.policy.requireAction(viewer, conversationId, Permission.ConversationReply);
+      const account = await this.accounts.findById(viewer.orgId, conv.channelAccountId);
       if (!account) throw new NotFoundException('Conversation not found');
       if (exceedsTextLimit(account.type, text)) {
         const l = TEXT_LIMITS[account.type];
         throw new UnprocessableEntityException(`${account.type} accepts at most ${l.max} ${l.unit} per message`);
       }
-      const saved = await this.write(viewer, conv, { kind: 'text', text, status: 'queued', mentionIds: [] }, em);
-      await this.conversations.applyAgentMessage(viewer.orgId, conversationId, saved.createdAt, saved.id, em);
+      const saved = await this.write(viewer, conv, { kind: 'text', text, status: 'queued', mentionIds: [] });
+      await this.conversations.applyOwnMessage(viewer.orgId, conversationId, saved.createdAt, saved.id, true);
       return saved;
     });
-    // Enqueued after commit, so the worker always finds the row it is told about.
-    await this.outbound.enqueue(new DeliverOutboundMessageJob({ orgId: viewer.orgId, messageId: message.id }));
-    await this.realtime.conversationChanged({ orgId: viewer.orgId, conversationId, before, createdMessages: [message] });
     return presentMessage(message, this.policy.seesPrivateContent(viewer));
   }
 
   /** An internal note: never sent to the customer; @mentions must name members who can read the conversation. */
   async note(viewer: Viewer, conversationId: string, text: string, mentionIds: readonly string[] = []): Promise<MessageView> {
-    let before: ConversationFacts | null = null;
-    const message = await this.ds.transaction(async (em) => {
-      const conv = await this.lock(viewer, conversationId, em);
-      before = (await this.realtime.snapshot(viewer.orgId, [conversationId], em)).get(conversationId) ?? null;
-      const grant = await this.policy.requireAction(viewer, conversationId, Permission.ConversationNote, em);
+    const message = await this.uow.run(async () => {
+      const conv = await this.lock(viewer, conversationId);
+      const grant = await this.policy.requireAction(viewer, conversationId, Permission.ConversationNote);
       const unique = [...new Set(mentionIds)];
       if (unique.length) {
         const mentioned = await this.viewers.findManyActive(viewer.orgId, unique);
@@ -72,41 +61,30 @@ export class ConversationMessagesService {
           throw new UnprocessableEntityException(`These members cannot read this conversation and cannot be mentioned: ${refused.join(', ')}`);
         }
       }
-      return this.write(viewer, conv, { kind: 'note', text, status: null, mentionIds: unique }, em);
+      return this.write(viewer, conv, { kind: 'note', text, status: null, mentionIds: unique });
     });
-    await this.realtime.conversationChanged({ orgId: viewer.orgId, conversationId, before, createdMessages: [message] });
-    if (message.mentionIds.length) await this.notifications.mentioned(viewer.orgId, message);
     return presentMessage(message, this.policy.seesPrivateContent(viewer));
   }
 
-  private async lock(viewer: Viewer, id: string, em: EntityManager): Promise<ConversationEntity> {
-    const conv = await this.conversations.lockById(viewer.orgId, id, em);
+  private async lock(viewer: Viewer, id: string): Promise<ConversationEntity> {
+    const conv = await this.conversations.lockForChange(viewer.orgId, id);
     if (!conv) throw new NotFoundException('Conversation not found');
     return conv;
   }
 
-  private async write(
-    viewer: Viewer,
-    conv: ConversationEntity,
-    m: { kind: 'text' | 'note'; text: string; status: 'queued' | null; mentionIds: string[] },
-    em: EntityManager,
-  ): Promise<MessageEntity> {
-    const decision = await this.privateSessions.decide(conv, viewer, em);
-    const saved = await this.messages.insertOutgoing(
-      viewer.orgId,
-      {
-        conversationId: conv.id,
-        channelAccountId: conv.channelAccountId,
-        kind: m.kind,
-        text: m.text,
-        senderMemberId: viewer.memberId,
-        private: decision.private,
-        status: m.status,
-        mentionIds: m.mentionIds,
-      },
-      em,
-    );
-    await this.privateSessions.recordUnits(viewer.orgId, conv.id, decision.unitIds, em);
+  private async write(viewer: Viewer, conv: ConversationEntity, m: { kind: 'text' | 'note'; text: string; status: 'queued' | null; mentionIds: string[] }): Promise<MessageEntity> {
+    const decision = await this.privateSessions.decide(conv, viewer);
+    const saved = await this.messages.insertOutgoing(viewer.orgId, {
+      conversationId: conv.id,
+      channelAccountId: conv.channelAccountId,
+      kind: m.kind,
+      text: m.text,
+      senderMemberId: viewer.memberId,
+      private: decision.private,
+      status: m.status,
+      mentionIds: m.mentionIds,
+    });
+    await this.privateSessions.recordUnits(viewer.orgId, conv.id, decision.unitIds);
     return saved;
   }
 }

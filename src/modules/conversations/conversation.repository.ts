@@ -1,23 +1,64 @@
-import { Db } from '../../infra/database/db';
-import { preparedEntity, preparedQuery } from '../../infra/database/prepared';
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { Db } from '../../infra/database/db';
 import { OrgScopedRepository } from '../../infra/database/org-scoped.repository';
+import { preparedEntity, preparedQuery } from '../../infra/database/prepared';
+import { ConversationFactsRepository } from '../access/conversation-facts.repository';
+import { UnitOfWork } from '../events/unit-of-work';
 import { ConversationEntity } from './conversation.entity';
 
 const BY_CUSTOMER = 'org_id = $1 AND customer_id = $2::uuid';
+const BY_ID = 'org_id = $1 AND id = $2::uuid';
 
+/**
+ * Owner of `conversations`: every write to the table is a method here. A conversation is
+ * changed only under its row lock, taken through `lockForChange` / `ensureForCustomerLocked`,
+ * which also hand the unit of work its state from before the change (for the fan-out's
+ * `conversation.removed`).
+ */
 @Injectable()
 export class ConversationRepository extends OrgScopedRepository<ConversationEntity> {
-  constructor(db: Db) {
+  constructor(
+    db: Db,
+    private readonly facts: ConversationFactsRepository,
+    private readonly uow: UnitOfWork,
+  ) {
     super(db, ConversationEntity);
   }
 
-  /** The customer's one conversation, created on first contact, row-locked for this transaction. */
-  async ensureForCustomerLocked(orgId: string, customerId: string, channelAccountId: string, at: Date, em: EntityManager): Promise<ConversationEntity> {
+  /** Row-locks a conversation for this unit of work; null when it does not exist in the org. */
+  async lockForChange(orgId: string, id: string): Promise<ConversationEntity | null> {
+    if (!orgId || !id) return null;
+    const conv = await preparedEntity(this.db.txManager, ConversationEntity, BY_ID, [orgId, id], { lock: true });
+    if (conv) await this.touched(conv);
+    return conv;
+  }
+
+  /** Several at once, in id order (a stable lock order: no deadlock between two bulk writers). */
+  async lockManyForChange(orgId: string, ids: readonly string[]): Promise<ConversationEntity[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.repo()
+      .createQueryBuilder('c')
+      .where('c.org_id = :orgId AND c.id IN (:...ids)', { orgId, ids })
+      .orderBy('c.id')
+      .setLock('pessimistic_write')
+      .getMany();
+    const fresh = rows.filter((c) => !this.uow.hasBefore(c.id));
+    const before = await this.facts.load(orgId, fresh.map((c) => c.id));
+    for (const c of fresh) this.uow.conversationTouched(orgId, c.id, before.get(c.id) ?? null);
+    return rows;
+  }
+
+  /**
+   * The customer's one conversation, created on first contact, row-locked for this unit of
+   * work. Unlike `lockForChange` it does not read the state before: the inbound path asks for
+   * it (`keepStateBefore`) only when a message changes who can read the conversation (a
+   * reopening or a private one); a plain message to an open conversation changes no reader.
+   */
+  async ensureForCustomerLocked(orgId: string, customerId: string, channelAccountId: string, at: Date): Promise<ConversationEntity & { created: boolean }> {
+    const em = this.db.txManager;
     // Almost always the conversation exists: lock it straight away; create it only when missing.
     const existing = await preparedEntity(em, ConversationEntity, BY_CUSTOMER, [orgId, customerId], { lock: true });
-    if (existing) return existing;
+    if (existing) return Object.assign(existing, { created: false });
     await preparedQuery(
       em,
       `INSERT INTO conversations (org_id, customer_id, channel_account_id, bound_unit_id, last_customer_message_at, last_activity_at)
@@ -27,7 +68,14 @@ export class ConversationRepository extends OrgScopedRepository<ConversationEnti
     );
     const conv = await preparedEntity(em, ConversationEntity, BY_CUSTOMER, [orgId, customerId], { lock: true });
     if (!conv) throw new Error('conversation vanished after upsert');
-    return conv;
+    if (!this.uow.hasBefore(conv.id)) this.uow.conversationTouched(orgId, conv.id, null);
+    return Object.assign(conv, { created: true });
+  }
+
+  /** The customer's conversation id (a customer has at most one). */
+  async idOfCustomer(orgId: string, customerId: string): Promise<string | null> {
+    const [row] = await preparedQuery<{ id: string }>(this.em, `SELECT id FROM conversations WHERE org_id = $1 AND customer_id = $2::uuid`, [orgId, customerId]);
+    return row?.id ?? null;
   }
 
   /**
@@ -35,9 +83,9 @@ export class ConversationRepository extends OrgScopedRepository<ConversationEnti
    * lastCustomerMessageAt only ever moves forward (events can arrive out of order), and the
    * preview points at the newest message.
    */
-  async applyCustomerMessage(orgId: string, id: string, at: Date, messageId: string, em: EntityManager): Promise<void> {
+  async applyCustomerMessage(orgId: string, id: string, at: Date, messageId: string): Promise<void> {
     await preparedQuery(
-      em,
+      this.db.txManager,
       `UPDATE conversations c
           SET status = 'open',
               assignee_id = CASE WHEN c.status = 'open' THEN c.assignee_id END,
@@ -53,17 +101,72 @@ export class ConversationRepository extends OrgScopedRepository<ConversationEnti
     );
   }
 
-  async applyAgentMessage(orgId: string, id: string, at: Date, messageId: string, em: EntityManager): Promise<void> {
-    await em.query(
-      `UPDATE conversations SET last_agent_reply_at = greatest(last_agent_reply_at, $3), last_activity_at = greatest(last_activity_at, $3),
-              last_message_id = $4, updated_at = now()
+  /** A reply, note or system message from our side: the preview and activity move; `reply` also sets lastAgentReplyAt. */
+  async applyOwnMessage(orgId: string, id: string, at: Date, messageId: string, reply: boolean): Promise<void> {
+    await preparedQuery(
+      this.db.txManager,
+      `UPDATE conversations SET last_agent_reply_at = CASE WHEN $5 THEN greatest(last_agent_reply_at, $3) ELSE last_agent_reply_at END,
+              last_activity_at = greatest(last_activity_at, $3), last_message_id = $4, updated_at = now()
         WHERE org_id = $1 AND id = $2`,
-      [orgId, id, at, messageId],
+      [orgId, id, at, messageId, reply],
     );
+  }
+
+  /** Points conversations at their new holder (the assignment rows are the AssignmentRepository's). */
+  async setAssignee(orgId: string, ids: readonly string[], a: { memberId: string; unitId: string; at: Date }): Promise<void> {
+    if (ids.length === 0) return;
+    await preparedQuery(
+      this.db.txManager,
+      `UPDATE conversations SET assignee_id = $3, assignee_unit_id = $4, assigned_at = $5, last_assignee_id = $3,
+              last_assignee_unit_id = $4, last_assigned_at = $5, updated_at = now()
+        WHERE org_id = $1 AND id = ANY($2::uuid[])`,
+      [orgId, ids, a.memberId, a.unitId, a.at],
+    );
+  }
+
+  async clearAssignee(orgId: string, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await preparedQuery(
+      this.db.txManager,
+      `UPDATE conversations SET assignee_id = NULL, assignee_unit_id = NULL, assigned_at = NULL, updated_at = now() WHERE org_id = $1 AND id = ANY($2::uuid[])`,
+      [orgId, ids],
+    );
+  }
+
+  async setStatus(orgId: string, id: string, status: ConversationEntity['status']): Promise<void> {
+    await preparedQuery(this.db.txManager, `UPDATE conversations SET status = $3, updated_at = now() WHERE org_id = $1 AND id = $2`, [orgId, id, status]);
+  }
+
+  /** The binding's mirror column (folder queries read it from here); the caller holds the conversation's lock. */
+  async setBoundUnit(orgId: string, id: string, unitId: string | null): Promise<void> {
+    await preparedQuery(this.db.txManager, `UPDATE conversations SET bound_unit_id = $3, updated_at = now() WHERE org_id = $1 AND id = $2`, [orgId, id, unitId]);
+  }
+
+  /** Staff departure: the binding mirror for many customers at once (conversations locked by the caller). */
+  async setBoundUnitForCustomers(orgId: string, customerIds: readonly string[], unitId: string | null): Promise<void> {
+    if (customerIds.length === 0) return;
+    await this.db.txManager.query(`UPDATE conversations SET bound_unit_id = $3, updated_at = now() WHERE org_id = $1 AND customer_id = ANY($2::uuid[])`, [orgId, customerIds, unitId]);
+  }
+
+  /** Ids of open conversations held by a member (staff departure). */
+  async openHeldBy(orgId: string, memberId: string): Promise<string[]> {
+    const rows: { id: string }[] = await this.em.query(`SELECT id FROM conversations WHERE org_id = $1 AND assignee_id = $2 AND status = 'open' ORDER BY id`, [orgId, memberId]);
+    return rows.map((r) => r.id);
   }
 
   async transferTimeoutSeconds(orgId: string): Promise<number> {
     const [row] = await this.em.query(`SELECT transfer_timeout_seconds FROM orgs WHERE id = $1`, [orgId]);
     return row?.transfer_timeout_seconds ?? 3600;
+  }
+
+  /** Keeps the locked conversation's state before this unit of work changes who can read it. */
+  keepStateBefore(conv: ConversationEntity): Promise<void> {
+    return this.touched(conv);
+  }
+
+  private async touched(conv: ConversationEntity): Promise<void> {
+    if (this.uow.hasBefore(conv.id)) return;
+    const before = (await this.facts.load(conv.orgId, [conv.id])).get(conv.id) ?? null;
+    this.uow.conversationTouched(conv.orgId, conv.id, before);
   }
 }

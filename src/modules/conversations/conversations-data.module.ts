@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
+import { AssignmentRepository } from './assignment.repository';
+import { ConversationAssignments } from './conversation-assignments.service';
 import { ConversationRepository } from './conversation.repository';
 import { MessageRepository } from './message.repository';
 import { PrivateSessionsService } from './private-sessions.service';
 
-/** Conversation and message storage, shared by the channel pipeline and the conversation API. */
+/** Conversation, message and assignment storage, shared by the channel pipeline, the conversation API and staff departure. */
 @Module({
-  providers: [ConversationRepository, MessageRepository, PrivateSessionsService],
-  exports: [ConversationRepository, MessageRepository, PrivateSessionsService],
+  providers: [ConversationRepository, MessageRepository, PrivateSessionsService, AssignmentRepository, ConversationAssignments],
+  exports: [ConversationRepository, MessageRepository, PrivateSessionsService, AssignmentRepository, ConversationAssignments],
 })
 export class ConversationsDataModule {}

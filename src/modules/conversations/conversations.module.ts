@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ChannelsModule } from '../channels/channels.module';
 import { CustomersModule } from '../customers/customers.module';
-import { AssignmentRepository } from './assignment.repository';
 import { ConversationActionsService } from './conversation-actions.service';
 import { ConversationMessagesController } from './conversation-messages.controller';
 import { ConversationMessagesService } from './conversation-messages.service';
@@ -13,7 +12,7 @@ import { ConversationsDataModule } from './conversations-data.module';
 @Module({
   imports: [ConversationsDataModule, ChannelsModule, CustomersModule],
   controllers: [ConversationsController, ConversationMessagesController],
-  providers: [AssignmentRepository, ConversationActionsService, ConversationMessagesService, ConversationReadService, ConversationSummariesService],
-  exports: [ConversationSummariesService, ConversationReadService, AssignmentRepository],
+  providers: [ConversationActionsService, ConversationMessagesService, ConversationReadService, ConversationSummariesService],
+  exports: [ConversationSummariesService, ConversationReadService],
 })
 export class ConversationsModule {}

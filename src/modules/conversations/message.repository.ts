@@ -1,10 +1,10 @@
-import { Db } from '../../infra/database/db';
-import { entityColumns, hydrateEntity, preparedQuery } from '../../infra/database/prepared';
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { Db } from '../../infra/database/db';
 import { OrgScopedRepository } from '../../infra/database/org-scoped.repository';
-import { DeliveryStatus, MessageEntity } from './message.entity';
+import { entityColumns, hydrateEntity, preparedQuery } from '../../infra/database/prepared';
 import { updateReturning } from '../../infra/database/returning';
+import { UnitOfWork } from '../events/unit-of-work';
+import { DeliveryStatus, MessageEntity } from './message.entity';
 
 export interface NewInboundMessage {
   conversationId: string;
@@ -30,13 +30,28 @@ export interface OutgoingMessage {
   createdAt?: Date;
 }
 
+/** The system message that closes a private session (SPEC §4). */
+export const PRIVATE_SESSION_ENDED = 'private_session_ended';
+
 // Later delivery states never move a message back (a late `sent` after `read` is ignored).
 const STATUS_RANK: Record<DeliveryStatus, number> = { queued: 0, sent: 1, delivered: 2, read: 3, failed: 4 };
 
+/**
+ * Owner of `messages`. Every write records its event in the unit of work (`message.created`,
+ * `message.updated`), so whoever writes a message cannot forget to tell the sockets.
+ */
 @Injectable()
 export class MessageRepository extends OrgScopedRepository<MessageEntity> {
   private insertInboundSql?: string;
   private byIdsSql?: string;
+  private returning?: string;
+
+  constructor(
+    db: Db,
+    private readonly uow: UnitOfWork,
+  ) {
+    super(db, MessageEntity);
+  }
 
   /** Messages by id (a folder page's previews): one prepared statement, not a query built per page. */
   async findManyById(orgId: string, ids: readonly string[]): Promise<MessageEntity[]> {
@@ -44,10 +59,6 @@ export class MessageRepository extends OrgScopedRepository<MessageEntity> {
     this.byIdsSql ??= `SELECT ${entityColumns(this.em, MessageEntity)} FROM messages WHERE org_id = $1 AND id = ANY($2::uuid[])`;
     const rows = await preparedQuery<Record<string, unknown>>(this.em, this.byIdsSql, [orgId, ids]);
     return rows.map((r) => hydrateEntity(this.em, MessageEntity, r));
-  }
-
-  constructor(db: Db) {
-    super(db, MessageEntity);
   }
 
   /** One page of a conversation's messages, newest first (keyset on created_at, id). */
@@ -68,9 +79,9 @@ export class MessageRepository extends OrgScopedRepository<MessageEntity> {
    * Writes a message from our side of the conversation: a reply (`text`, queued for
    * delivery), an internal `note`, or a `system` message (sender = system when no member).
    */
-  insertOutgoing(orgId: string, m: OutgoingMessage, em: EntityManager): Promise<MessageEntity> {
-    const repo = em.getRepository(MessageEntity);
-    return repo.save(
+  async insertOutgoing(orgId: string, m: OutgoingMessage): Promise<MessageEntity> {
+    const repo = this.db.txManager.getRepository(MessageEntity);
+    const saved = await repo.save(
       repo.create({
         orgId,
         conversationId: m.conversationId,
@@ -89,10 +100,13 @@ export class MessageRepository extends OrgScopedRepository<MessageEntity> {
         createdAt: m.createdAt ?? new Date(),
       }),
     );
+    this.uow.messageCreated(saved, m.senderMemberId);
+    return saved;
   }
 
   /** Inserts a customer message unless its provider id is already stored (redelivery): null then. */
-  async insertInbound(orgId: string, m: NewInboundMessage, em: EntityManager): Promise<MessageEntity | null> {
+  async insertInbound(orgId: string, m: NewInboundMessage): Promise<MessageEntity | null> {
+    const em = this.db.txManager;
     // The whole row comes back from the INSERT: no second statement to read it.
     this.insertInboundSql ??= `INSERT INTO messages (org_id, conversation_id, channel_account_id, direction, kind, content_type, text, attachments,
                              sender_type, private, provider_message_id, created_at)
@@ -110,41 +124,77 @@ export class MessageRepository extends OrgScopedRepository<MessageEntity> {
       m.providerMessageId,
       m.createdAt,
     ]);
-    return row ? hydrateEntity(em, MessageEntity, row) : null;
+    if (!row) return null;
+    const saved = hydrateEntity(em, MessageEntity, row);
+    this.uow.messageCreated(saved, null);
+    return saved;
+  }
+
+  /** Sets the private flag of a message written in this unit of work (its session turned out private under the lock). */
+  async markPrivate(orgId: string, m: MessageEntity): Promise<void> {
+    await preparedQuery(this.db.txManager, `UPDATE messages SET private = true WHERE org_id = $1 AND id = $2`, [orgId, m.id]);
+    m.private = true;
+  }
+
+  /**
+   * Closes private sessions (SPEC §4): for each ended holding that had a private message
+   * since it started, one `private_session_ended` system message. One statement for one
+   * holding or thousands (staff departure).
+   */
+  async closePrivateSessions(orgId: string, sessions: readonly { conversationId: string; startedAt: Date }[]): Promise<MessageEntity[]> {
+    if (sessions.length === 0) return [];
+    const em = this.db.txManager;
+    this.returning ??= entityColumns(em, MessageEntity);
+    const rows = await preparedQuery<Record<string, unknown>>(
+      em,
+      `INSERT INTO messages (org_id, conversation_id, channel_account_id, direction, kind, content_type, text, sender_type, created_at)
+       SELECT c.org_id, c.id, c.channel_account_id, 'out', 'system', 'system', '${PRIVATE_SESSION_ENDED}', 'system', clock_timestamp()
+         FROM conversations c JOIN unnest($2::uuid[], $3::timestamptz[]) AS e(id, started_at) ON e.id = c.id
+        WHERE c.org_id = $1 AND EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.private AND m.created_at >= e.started_at)
+       RETURNING ${this.returning}`,
+      [orgId, sessions.map((s) => s.conversationId), sessions.map((s) => s.startedAt)],
+    );
+    const saved = rows.map((r) => hydrateEntity(em, MessageEntity, r));
+    for (const m of saved) this.uow.messageCreated(m, null);
+    return saved;
   }
 
   /** A delivery receipt (WhatsApp statuses[]): ignored for unknown messages and for stale states. */
-  async applyDeliveryStatus(channelAccountId: string, providerMessageId: string, status: DeliveryStatus, error: string | undefined, em: EntityManager): Promise<MessageEntity | null> {
+  async applyDeliveryStatus(channelAccountId: string, providerMessageId: string, status: DeliveryStatus, error: string | undefined): Promise<MessageEntity | null> {
     const ranks = Object.entries(STATUS_RANK);
     const rankSql = `CASE status ${ranks.map(([s, r]) => `WHEN '${s}' THEN ${r}`).join(' ')} ELSE -1 END`;
-    const rows = await updateReturning<{ id: string; org_id: string }>(
-      em,
+    return this.updated(
       `UPDATE messages SET status = $3, error = CASE WHEN $3 = 'failed' THEN $4 ELSE error END
-        WHERE channel_account_id = $1 AND provider_message_id = $2 AND direction = 'out' AND ${rankSql} < $5
-        RETURNING id, org_id`,
+        WHERE channel_account_id = $1 AND provider_message_id = $2 AND direction = 'out' AND ${rankSql} < $5`,
       [channelAccountId, providerMessageId, status, error ?? null, STATUS_RANK[status]],
     );
-    const [row] = rows;
-    return row ? this.findById(row.org_id, row.id, em) : null;
   }
 
-  async markSent(orgId: string, id: string, providerMessageId: string | null, attempts: number): Promise<boolean> {
-    const rows = await updateReturning(
-      this.em,
+  async markSent(orgId: string, id: string, providerMessageId: string | null, attempts: number): Promise<MessageEntity | null> {
+    return this.updated(
       `UPDATE messages SET status = 'sent', provider_message_id = coalesce($3, provider_message_id), sent_at = now(), error = NULL, attempts = $4
-        WHERE org_id = $1 AND id = $2 AND status = 'queued' RETURNING id`,
+        WHERE org_id = $1 AND id = $2 AND status = 'queued'`,
       [orgId, id, providerMessageId, attempts],
     );
-    return rows.length > 0;
   }
 
-  async recordAttempt(orgId: string, id: string, attempts: number, error: string, final: boolean): Promise<boolean> {
-    const rows = await updateReturning(
-      this.em,
+  /** A failed delivery attempt; `final` records the message `failed`. The message when it changed. */
+  async recordAttempt(orgId: string, id: string, attempts: number, error: string, final: boolean): Promise<MessageEntity | null> {
+    return this.updated(
       `UPDATE messages SET attempts = $3, error = $4, status = CASE WHEN $5 THEN 'failed' ELSE status END
-        WHERE org_id = $1 AND id = $2 AND status = 'queued' RETURNING id`,
+        WHERE org_id = $1 AND id = $2 AND status = 'queued'`,
       [orgId, id, attempts, error.slice(0, 1000), final],
     );
-    return rows.length > 0;
+  }
+
+  /** An UPDATE of one message returning the whole row; records `message.updated`. */
+  private async updated(sql: string, params: unknown[]): Promise<MessageEntity | null> {
+    const em = this.db.txManager;
+    this.returning ??= entityColumns(em, MessageEntity);
+    const [row] = await updateReturning<Record<string, unknown>>(em, `${sql} RETURNING ${this.returning}`, params);
+    if (!row) return null;
+    const m = hydrateEntity(em, MessageEntity, row);
+    this.uow.messageUpdated(m);
+    return m;
   }
 }

@@ -1,8 +1,8 @@
 import { Db } from '../../infra/database/db';
 import { preparedQuery } from '../../infra/database/prepared';
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { OrgScopedRepository } from '../../infra/database/org-scoped.repository';
+import { updateReturning } from '../../infra/database/returning';
 import { CustomerEntity } from './customer.entity';
 
 @Injectable()
@@ -20,8 +20,8 @@ export class CustomerRepository extends OrgScopedRepository<CustomerEntity> {
     channelAccountId: string,
     externalId: string,
     displayName: string | undefined,
-    em: EntityManager,
   ): Promise<{ id: string; created: boolean }> {
+    const em = this.db.txManager;
     // Every inbound message names its customer; only the first one writes. An upsert would
     // write a new row version (and WAL) for every message even when nothing changed.
     const [found] = await preparedQuery<{ id: string; display_name: string | null }>(
@@ -50,8 +50,43 @@ export class CustomerRepository extends OrgScopedRepository<CustomerEntity> {
     return row ? { customer, conversationId: row.id } : null;
   }
 
-  async setFollowed(orgId: string, id: string, followed: boolean, em: EntityManager): Promise<void> {
-    await em.query(`UPDATE customers SET followed = $3, updated_at = now() WHERE org_id = $1 AND id = $2 AND followed <> $3`, [orgId, id, followed]);
+  /** Whether the follow state changed (follow/unfollow events repeat). */
+  async setFollowed(orgId: string, id: string, followed: boolean): Promise<boolean> {
+    const rows = await updateReturning(
+      this.db.txManager,
+      `UPDATE customers SET followed = $3, updated_at = now() WHERE org_id = $1 AND id = $2 AND followed <> $3 RETURNING id`,
+      [orgId, id, followed],
+    );
+    return rows.length > 0;
+  }
+
+  async setBinding(orgId: string, id: string, b: { unitId: string | null; memberId: string | null; tags: string[] }): Promise<void> {
+    await this.db.txManager.query(`UPDATE customers SET bound_unit_id = $3, bound_member_id = $4, tags = $5, updated_at = now() WHERE org_id = $1 AND id = $2`, [
+      orgId,
+      id,
+      b.unitId,
+      b.memberId,
+      b.tags,
+    ]);
+  }
+
+  /**
+   * Staff departure: every customer bound to the leaver moves to the handover member and
+   * their unit (the unit tag follows). One statement; the moved customers' ids.
+   */
+  async moveBindingsOfMember(orgId: string, leaverId: string, to: { memberId: string; unitId: string }): Promise<string[]> {
+    const rows = await updateReturning<{ id: string }>(
+      this.db.txManager,
+      `UPDATE customers cu
+          SET bound_member_id = $3, bound_unit_id = $4, updated_at = now(),
+              tags = CASE WHEN nu.name = ANY (array_remove(cu.tags, ou.name)) THEN array_remove(cu.tags, ou.name)
+                          ELSE array_append(array_remove(cu.tags, ou.name), nu.name) END
+         FROM units nu, units ou
+        WHERE cu.org_id = $1 AND cu.bound_member_id = $2 AND nu.id = $4 AND ou.id = cu.bound_unit_id
+       RETURNING cu.id`,
+      [orgId, leaverId, to.memberId, to.unitId],
+    );
+    return rows.map((r) => r.id);
   }
 }
 

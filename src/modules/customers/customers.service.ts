@@ -1,10 +1,9 @@
 import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
-import { RealtimeService } from '../realtime/realtime.service';
 import { AccessPolicy } from '../access/access.policy';
 import { Permission } from '../access/permissions';
 import type { Viewer } from '../access/viewer';
 import { AuditService } from '../audit/audit.service';
+import { UnitOfWork } from '../events/unit-of-work';
 import { CustomerEntity } from './customer.entity';
 import { CustomerRepository } from './customer.repository';
 import { CustomerView, presentCustomer } from './customer.presenter';
@@ -14,11 +13,10 @@ import { UpdateCustomerDto } from './customer.dto';
 @Injectable()
 export class CustomersService {
   constructor(
-    private readonly ds: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly customers: CustomerRepository,
     private readonly policy: AccessPolicy,
     private readonly audit: AuditService,
-    private readonly realtime: RealtimeService,
   ) {}
 
   async get(viewer: Viewer, id: string, reveal: boolean): Promise<CustomerView> {
@@ -27,8 +25,8 @@ export class CustomersService {
       if (!this.policy.has(viewer, Permission.CustomerSensitiveView) || !this.policy.has(viewer, Permission.CustomerProfileView)) {
         throw new ForbiddenException('Revealing sensitive fields needs customer.profile.view and customer.sensitive.view');
       }
-      await this.ds.transaction((em) =>
-        this.audit.record(em, viewer.orgId, {
+      await this.uow.run(() =>
+        this.audit.record(viewer.orgId, {
           actorId: viewer.memberId,
           action: 'customer.sensitive_revealed',
           targetType: 'customer',
@@ -40,39 +38,48 @@ export class CustomersService {
     return presentCustomer(customer, viewer, { reveal });
   }
 
-  async update(viewer: Viewer, id: string, dto: UpdateCustomerDto): Promise<CustomerView> {
-    return this.publishing(viewer, id, (em) => this.updateInTx(viewer, id, dto, em));
-  }
-
-  private async updateInTx(viewer: Viewer, id: string, dto: UpdateCustomerDto, em: EntityManager): Promise<CustomerView> {
-    const { customer, conversationId } = await this.readable(viewer, id);
-    await this.policy.requireAction(viewer, conversationId, Permission.CustomerProfileEdit, em);
-    const profile = { ...customer.profile, ...(dto.profile ?? {}) };
-    await this.customers.update(viewer.orgId, id, { displayName: dto.displayName ?? customer.displayName, profile }, em);
-    await this.audit.record(em, viewer.orgId, {
-      actorId: viewer.memberId,
-      action: 'customer.updated',
-      targetType: 'customer',
-      targetId: id,
-      after: { displayName: dto.displayName, fields: Object.keys(dto.profile ?? {}) },
+  /** PATCH: the profile is merged into the row read under its lock, so concurrent edits of different fields all land. */
+  update(viewer: Viewer, id: string, dto: UpdateCustomerDto): Promise<CustomerView> {
+    return this.onLocked(viewer, id, Permission.CustomerProfileEdit, async (customer) => {
+      const profile = { ...customer.profile, ...(dto.profile ?? {}) };
+      const displayName = dto.displayName ?? customer.displayName;
+      await this.customers.update(viewer.orgId, id, { displayName, profile });
+      await this.audit.record(viewer.orgId, {
+        actorId: viewer.memberId,
+        action: 'customer.updated',
+        targetType: 'customer',
+        targetId: id,
+        after: { displayName: dto.displayName, fields: Object.keys(dto.profile ?? {}) },
+      });
+      const fields = [...(dto.displayName !== undefined ? ['displayName'] : []), ...Object.keys(dto.profile ?? {}).map((f) => `profile.${f}`)];
+      return { ...customer, displayName, profile, fields };
     });
-    return presentCustomer((await this.customers.findById(viewer.orgId, id, em))!, viewer);
   }
 
   setTags(viewer: Viewer, id: string, tags: string[]): Promise<CustomerView> {
-    return this.publishing(viewer, id, async (em) => {
-      const { conversationId } = await this.readable(viewer, id);
-      await this.policy.requireAction(viewer, conversationId, Permission.CustomerTagsEdit, em);
-      await this.customers.update(viewer.orgId, id, { tags: [...new Set(tags)] }, em);
-      return presentCustomer((await this.customers.findById(viewer.orgId, id, em))!, viewer);
+    return this.onLocked(viewer, id, Permission.CustomerTagsEdit, async (customer) => {
+      const unique = [...new Set(tags)];
+      await this.customers.update(viewer.orgId, id, { tags: unique });
+      return { ...customer, tags: unique, fields: ['tags'] };
     });
   }
 
-  private async publishing<T>(viewer: Viewer, id: string, work: (em: EntityManager) => Promise<T>): Promise<T> {
-    const result = await this.ds.transaction(work);
-    const found = await this.customers.findWithConversation(viewer.orgId, id);
-    if (found) await this.realtime.conversationChanged({ orgId: viewer.orgId, conversationId: found.conversationId, before: null, customerChanged: true });
-    return result;
+  /** One unit of work on the customer's locked row, after the read and action checks; records `customer.updated`. */
+  private onLocked(
+    viewer: Viewer,
+    id: string,
+    permission: Permission,
+    work: (customer: CustomerEntity) => Promise<CustomerEntity & { fields: string[] }>,
+  ): Promise<CustomerView> {
+    return this.uow.run(async () => {
+      const { conversationId } = await this.readable(viewer, id);
+      await this.policy.requireAction(viewer, conversationId, permission);
+      const locked = await this.customers.lockById(viewer.orgId, id);
+      if (!locked) throw new NotFoundException('Customer not found');
+      const { fields, ...after } = await work(locked);
+      this.uow.customerChanged(viewer.orgId, id, conversationId, fields, viewer.memberId);
+      return presentCustomer(after as CustomerEntity, viewer);
+    });
   }
 
   private async readable(viewer: Viewer, id: string): Promise<{ customer: CustomerEntity; conversationId: string }> {

@@ -55,6 +55,11 @@ export class DomainEventRepository {
     return events.map((e, i) => ({ ...e, id: rows[i].id, occurredAt: rows[i].occurred_at }) as StoredEvent);
   }
 
+  /** The org's members, roles or units changed in this transaction: directories older than this reload. */
+  async bumpDirectoryVersion(orgIds: readonly string[]): Promise<void> {
+    await preparedQuery(this.db.txManager, `UPDATE orgs SET directory_version = directory_version + 1 WHERE id = ANY($1::uuid[])`, [orgIds]);
+  }
+
   /** Events whose lease ran out (their relay failed or its process died), leased anew to this process. */
   async claimExpired(limit: number, leaseSeconds: number): Promise<(StoredEvent & { attempts: number })[]> {
     const rows = await preparedQuery<EventRow & { attempts: number }>(this.db.manager, CLAIM_EXPIRED, [limit, leaseSeconds]);

@@ -40,6 +40,9 @@ export interface DomainEventMap {
   'directory.changed': Record<string, never>;
 }
 
+/** Events after which in-process directories of members, roles and units must reload. */
+export const DIRECTORY_EVENTS: readonly DomainEventType[] = ['directory.changed', 'members.permissions_changed', 'member.deactivated'];
+
 export type AssignmentVia = 'manual' | 'claim' | 'routing' | 'handover';
 export type DomainEventType = keyof DomainEventMap;
 

@@ -8,7 +8,7 @@ import { isRetryableTransactionError } from '../../infra/database/transaction-re
 import type { ConversationFacts } from '../access/folder-rules';
 import type { MessageEntity } from '../conversations/message.entity';
 import { DomainEventRepository } from './domain-event.repository';
-import type { DomainEvent, DomainEventEnvelope, DomainEventType } from './domain-events';
+import { DIRECTORY_EVENTS, DomainEvent, DomainEventEnvelope, DomainEventType } from './domain-events';
 import { EventRelay } from './event-relay';
 
 const STATE = Symbol('unit-of-work');
@@ -54,6 +54,8 @@ export class UnitOfWork {
           this.cls.set(STATE, state);
           const value = await work();
           const events = this.flush(state);
+          const directoryOrgs = new Set(events.filter((e) => DIRECTORY_EVENTS.includes(e.type)).map((e) => e.orgId));
+          if (directoryOrgs.size) await this.events.bumpDirectoryVersion([...directoryOrgs]);
           local = new Map([...state.conversations].map(([id, c]) => [id, [...c.created, ...c.updated]]));
           stored = await this.events.append(events, this.cfg.eventRelay.leaseSeconds);
           return value;

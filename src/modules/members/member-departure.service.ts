@@ -1,13 +1,14 @@
 import { ConflictException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { withinChannelScope } from '../access/folder-rules';
 import { Permission } from '../access/permissions';
 import type { Viewer } from '../access/viewer';
 import { ViewerRepository } from '../access/viewer.repository';
 import { AuditService } from '../audit/audit.service';
-import type { ConversationFacts } from '../access/folder-rules';
-import { RealtimeService } from '../realtime/realtime.service';
 import { BindingLinkRepository } from '../binding/binding-link.repository';
+import { ConversationAssignments } from '../conversations/conversation-assignments.service';
+import { ConversationRepository } from '../conversations/conversation.repository';
+import { CustomerRepository } from '../customers/customer.repository';
+import { UnitOfWork } from '../events/unit-of-work';
 import { MemberView } from './member.dto';
 import { MemberDepartureRepository } from './member-departure.repository';
 import { MemberRepository } from './member.repository';
@@ -20,37 +21,30 @@ export interface DepartureResult {
 }
 
 /**
- * Staff departure (SPEC §5): in ONE transaction every binding to the leaver and every open
+ * Staff departure (SPEC §5): in ONE unit of work every binding to the leaver and every open
  * conversation assigned to them move to the handover member (history kept, reason
- * `member_deactivated`), the leaver's links and tokens stop working.
+ * `member_deactivated`), the leaver's links and tokens stop working. A constant number of
+ * statements whatever the number of bindings and conversations; the moved conversations'
+ * fan-out and the leaver's disconnect follow from the recorded events.
  */
 @Injectable()
 export class MemberDepartureService {
   constructor(
-    private readonly ds: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly members: MemberRepository,
     private readonly viewers: ViewerRepository,
     private readonly departures: MemberDepartureRepository,
+    private readonly conversations: ConversationRepository,
+    private readonly customers: CustomerRepository,
+    private readonly holdings: ConversationAssignments,
     private readonly links: BindingLinkRepository,
     private readonly audit: AuditService,
-    private readonly realtime: RealtimeService,
   ) {}
 
-  async deactivate(actor: Viewer, leaverId: string, handoverMemberId: string): Promise<DepartureResult> {
-    let before = new Map<string, ConversationFacts>();
-    const result = await this.inTx(actor, leaverId, handoverMemberId, (snapshot) => (before = snapshot));
-    this.realtime.memberDeactivated(leaverId);
-    // The moved conversations' audiences change; fan them out without holding the answer back.
-    this.realtime.inBackground(
-      [...before.keys()].map((conversationId) => ({ orgId: actor.orgId, conversationId, before: before.get(conversationId) ?? null, customerChanged: true })),
-    );
-    return result;
-  }
-
-  private inTx(actor: Viewer, leaverId: string, handoverMemberId: string, snapshot: (facts: Map<string, ConversationFacts>) => void): Promise<DepartureResult> {
-    return this.ds.transaction(async (em) => {
-      const admins = await this.members.lockActiveAdministrators(actor.orgId, em);
-      const leaver = await this.members.lockById(actor.orgId, leaverId, em);
+  deactivate(actor: Viewer, leaverId: string, handoverMemberId: string): Promise<DepartureResult> {
+    return this.uow.run(async () => {
+      const admins = await this.members.lockActiveAdministrators(actor.orgId);
+      const leaver = await this.members.lockById(actor.orgId, leaverId);
       if (!leaver) throw new NotFoundException('Member not found');
       if (leaver.status !== 'active') throw new ConflictException('The member is already deactivated');
       if (handoverMemberId === leaverId) throw new UnprocessableEntityException('The handover member must be someone else');
@@ -59,20 +53,31 @@ export class MemberDepartureService {
         throw new UnprocessableEntityException('The handover member must be an active member of this organisation with inbox access');
       }
       if (admins.includes(leaverId) && admins.length <= 1) throw new ConflictException('The last active administrator cannot be deactivated');
-      const outOfScope = (await this.departures.channelAccountsInUse(actor.orgId, leaverId, em)).filter((c) => !withinChannelScope(handover, c));
+      const outOfScope = (await this.departures.channelAccountsInUse(actor.orgId, leaverId)).filter((c) => !withinChannelScope(handover, c));
       if (outOfScope.length) {
         throw new UnprocessableEntityException(`The handover member's channel scope does not cover channel accounts ${outOfScope.join(', ')} of the leaver's customers`);
       }
 
-      snapshot(await this.realtime.snapshot(actor.orgId, await this.departures.affectedConversationIds(actor.orgId, leaverId, em), em));
+      // Every affected conversation is locked (in id order) and its state before is kept for the fan-out.
+      const locked = await this.conversations.lockManyForChange(actor.orgId, await this.departures.affectedConversationIds(actor.orgId, leaverId));
+      const conversationOf = new Map(locked.map((c) => [c.customerId, c.id]));
       const to = { memberId: handover.memberId, unitId: handover.unitId };
-      const bindings = await this.departures.moveBindings(actor.orgId, leaverId, to, em);
-      const conversationIds = await this.departures.moveConversations(actor.orgId, leaverId, to, actor.memberId, `Handover: ${leaver.displayName} left`, em);
-      const revokedLinks = await this.links.revokeForMember(actor.orgId, leaverId, em);
-      await this.departures.deactivate(actor.orgId, leaverId, em);
-      const after = (await this.members.findById(actor.orgId, leaverId, em))!;
-      const moved = { conversations: conversationIds.length, bindings };
-      await this.audit.record(em, actor.orgId, {
+      const boundCustomerIds = await this.customers.moveBindingsOfMember(actor.orgId, leaverId, to);
+      await this.conversations.setBoundUnitForCustomers(actor.orgId, boundCustomerIds, to.unitId);
+      for (const customerId of boundCustomerIds) this.uow.customerChanged(actor.orgId, customerId, conversationOf.get(customerId) ?? null, ['binding', 'tags'], actor.memberId);
+
+      const held = await this.conversations.openHeldBy(actor.orgId, leaverId);
+      const { ended } = await this.holdings.end(actor.orgId, held, 'member_deactivated', actor.memberId);
+      const movedIds = ended.map((e) => e.conversationId);
+      await this.holdings.start(actor.orgId, movedIds, to, { actorId: actor.memberId, via: 'handover', note: `Handover: ${leaver.displayName} left` }, new Map(ended.map((e) => [e.conversationId, e.id])));
+
+      const revokedLinks = await this.links.revokeForMember(actor.orgId, leaverId);
+      await this.departures.deactivate(actor.orgId, leaverId);
+      this.uow.record({ type: 'member.deactivated', orgId: actor.orgId, actorId: actor.memberId, conversationId: null, customerId: null, data: { memberId: leaverId, handoverMemberId } });
+      this.uow.record({ type: 'directory.changed', orgId: actor.orgId, actorId: actor.memberId, conversationId: null, customerId: null, data: {} });
+      const after = (await this.members.findById(actor.orgId, leaverId))!;
+      const moved = { conversations: movedIds.length, bindings: boundCustomerIds.length };
+      await this.audit.record(actor.orgId, {
         actorId: actor.memberId,
         action: 'member.deactivated',
         targetType: 'member',
@@ -80,7 +85,7 @@ export class MemberDepartureService {
         before: toMemberView(leaver),
         after: { ...toMemberView(after), handoverMemberId, moved, revokedBindingLinks: revokedLinks },
       });
-      return { member: toMemberView(after), moved, movedConversationIds: conversationIds };
+      return { member: toMemberView(after), moved, movedConversationIds: movedIds };
     });
   }
 }

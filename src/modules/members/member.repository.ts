@@ -1,6 +1,5 @@
 import { Db } from '../../infra/database/db';
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { OrgScopedRepository } from '../../infra/database/org-scoped.repository';
 import { MemberEntity } from './member.entity';
 
@@ -46,9 +45,9 @@ export class MemberRepository extends OrgScopedRepository<MemberEntity> {
     return entities.map((e, i) => Object.assign(e, { createdKey: raw[i].created_key as string }));
   }
 
-  /** Active members holding the Administrator role, locked so two demotions cannot both pass. */
-  async lockActiveAdministrators(orgId: string, em: EntityManager): Promise<string[]> {
-    const rows: { id: string }[] = await em.query(
+  /** Active members holding the Administrator role, locked so two demotions cannot both pass (inside a unit of work). */
+  async lockActiveAdministrators(orgId: string): Promise<string[]> {
+    const rows: { id: string }[] = await this.db.txManager.query(
       `SELECT m.id FROM members m JOIN roles r ON r.org_id = m.org_id AND r.id = m.role_id
         WHERE m.org_id = $1 AND m.status = 'active' AND r.builtin = 'administrator'
         ORDER BY m.id FOR UPDATE OF m`,
@@ -57,9 +56,9 @@ export class MemberRepository extends OrgScopedRepository<MemberEntity> {
     return rows.map((r) => r.id);
   }
 
-  async existingChannelAccountIds(orgId: string, ids: readonly string[], em?: EntityManager): Promise<Set<string>> {
+  async existingChannelAccountIds(orgId: string, ids: readonly string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
-    const rows: { id: string }[] = await (em ?? this.em).query(
+    const rows: { id: string }[] = await this.em.query(
       `SELECT id FROM channel_accounts WHERE org_id = $1 AND id = ANY($2::uuid[])`,
       [orgId, ids],
     );

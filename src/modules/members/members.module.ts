@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { RolesModule } from '../roles/roles.module';
 import { UnitsModule } from '../units/units.module';
 import { BindingModule } from '../binding/binding.module';
+import { ConversationsDataModule } from '../conversations/conversations-data.module';
+import { CustomersModule } from '../customers/customers.module';
 import { MemberDepartureRepository } from './member-departure.repository';
 import { MemberDepartureService } from './member-departure.service';
 import { MemberRepository } from './member.repository';
@@ -9,7 +11,7 @@ import { MembersController } from './members.controller';
 import { MembersService } from './members.service';
 
 @Module({
-  imports: [UnitsModule, RolesModule, BindingModule],
+  imports: [UnitsModule, RolesModule, BindingModule, ConversationsDataModule, CustomersModule],
   controllers: [MembersController],
   providers: [MembersService, MemberRepository, MemberDepartureRepository, MemberDepartureService],
   exports: [MembersService, MemberRepository],

@@ -1,10 +1,9 @@
 import { ConflictException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import * as argon2 from 'argon2';
-import { DataSource, EntityManager } from 'typeorm';
 import { decodeTimeIdCursor, Page, toPage } from '../../infra/http/pagination';
 import type { Viewer } from '../access/viewer';
 import { AuditService } from '../audit/audit.service';
-import { RealtimeService } from '../realtime/realtime.service';
+import { UnitOfWork } from '../events/unit-of-work';
 import { RoleRepository } from '../roles/role.repository';
 import { UnitRepository } from '../units/unit.repository';
 import { CreateMemberDto, ListMembersQueryDto, MemberView, UpdateMemberDto } from './member.dto';
@@ -27,12 +26,11 @@ export const hashPassword = (password: string) => argon2.hash(password, { type: 
 @Injectable()
 export class MembersService {
   constructor(
-    private readonly ds: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly members: MemberRepository,
     private readonly units: UnitRepository,
     private readonly roles: RoleRepository,
     private readonly audit: AuditService,
-    private readonly realtime: RealtimeService,
   ) {}
 
   async list(viewer: Viewer, q: ListMembersQueryDto): Promise<Page<MemberView>> {
@@ -54,49 +52,40 @@ export class MembersService {
     return toMemberView(member);
   }
 
-  /** Used by signup (first admin) and by POST /members; validates references within the org. */
-  async createInTx(orgId: string, actorId: string | null, dto: CreateMemberDto, em: EntityManager): Promise<MemberEntity> {
-    await this.assertReferences(orgId, dto, em);
+  /** Used by signup (first admin) and by POST /members, inside their unit of work; validates references within the org. */
+  async createInTx(orgId: string, actorId: string | null, dto: CreateMemberDto): Promise<MemberEntity> {
+    await this.assertReferences(orgId, dto);
     const member = await this.members
-      .create(
-        orgId,
-        {
-          email: dto.email,
-          displayName: dto.displayName,
-          passwordHash: await hashPassword(dto.password),
-          unitId: dto.unitId,
-          roleId: dto.roleId,
-          status: 'active',
-          channelAccountIds: dto.channelAccountIds ?? [],
-          tokenVersion: 0,
-        },
-        em,
-      )
+      .create(orgId, {
+        email: dto.email,
+        displayName: dto.displayName,
+        passwordHash: await hashPassword(dto.password),
+        unitId: dto.unitId,
+        roleId: dto.roleId,
+        status: 'active',
+        channelAccountIds: dto.channelAccountIds ?? [],
+        tokenVersion: 0,
+      })
       .catch(rethrowDuplicateEmail);
-    await this.audit.record(em, orgId, { actorId, action: 'member.created', targetType: 'member', targetId: member.id, after: toMemberView(member) });
+    await this.audit.record(orgId, { actorId, action: 'member.created', targetType: 'member', targetId: member.id, after: toMemberView(member) });
+    this.uow.record({ type: 'directory.changed', orgId, actorId, conversationId: null, customerId: null, data: {} });
     return member;
   }
 
   create(viewer: Viewer, dto: CreateMemberDto): Promise<MemberView> {
-    return this.ds.transaction(async (em) => toMemberView(await this.createInTx(viewer.orgId, viewer.memberId, dto, em)));
+    return this.uow.run(async () => toMemberView(await this.createInTx(viewer.orgId, viewer.memberId, dto)));
   }
 
   async update(viewer: Viewer, id: string, dto: UpdateMemberDto): Promise<MemberView> {
-    const after = await this.updateInTx(viewer, id, dto);
-    // Open sockets follow at once: a revoked token disconnects, anything else re-scopes.
-    if (dto.password !== undefined) this.realtime.memberDeactivated(id);
-    else await this.realtime.permissionsChanged(viewer.orgId, [id]);
-    return after;
-  }
-
-  private updateInTx(viewer: Viewer, id: string, dto: UpdateMemberDto): Promise<MemberView> {
-    return this.ds.transaction(async (em) => {
-      const admins = await this.members.lockActiveAdministrators(viewer.orgId, em);
-      const member = await this.members.lockById(viewer.orgId, id, em);
+    // Hashed before the unit of work: argon2 must not run while the administrators' rows are locked.
+    const passwordHash = dto.password !== undefined ? await hashPassword(dto.password) : undefined;
+    return this.uow.run(async () => {
+      const admins = await this.members.lockActiveAdministrators(viewer.orgId);
+      const member = await this.members.lockById(viewer.orgId, id);
       if (!member) throw new NotFoundException('Member not found');
-      await this.assertReferences(viewer.orgId, dto, em);
+      await this.assertReferences(viewer.orgId, dto);
       if (dto.roleId && dto.roleId !== member.roleId && admins.includes(member.id)) {
-        const target = await this.roles.findById(viewer.orgId, dto.roleId, em);
+        const target = await this.roles.findById(viewer.orgId, dto.roleId);
         if (target?.builtin !== 'administrator' && admins.length <= 1) {
           throw new ConflictException('The last active administrator cannot be demoted');
         }
@@ -108,34 +97,40 @@ export class MembersService {
       if (dto.unitId !== undefined) changes.unitId = dto.unitId;
       if (dto.roleId !== undefined) changes.roleId = dto.roleId;
       if (dto.channelAccountIds !== undefined) changes.channelAccountIds = dto.channelAccountIds;
-      if (dto.password !== undefined) {
-        changes.passwordHash = await hashPassword(dto.password);
+      if (passwordHash !== undefined) {
+        changes.passwordHash = passwordHash;
         // A password reset by an admin signs the member out everywhere.
         changes.tokenVersion = member.tokenVersion + 1;
       }
-      if (Object.keys(changes).length > 0) await this.members.update(viewer.orgId, id, changes, em).catch(rethrowDuplicateEmail);
-      const after = toMemberView((await this.members.findById(viewer.orgId, id, em))!);
-      await this.audit.record(em, viewer.orgId, {
+      if (Object.keys(changes).length > 0) await this.members.update(viewer.orgId, id, changes).catch(rethrowDuplicateEmail);
+      const updated = (await this.members.findById(viewer.orgId, id))!;
+      const after = toMemberView(updated);
+      await this.audit.record(viewer.orgId, {
         actorId: viewer.memberId,
         action: 'member.updated',
         targetType: 'member',
         targetId: id,
         before,
-        after: dto.password !== undefined ? { ...after, passwordChanged: true } : after,
+        after: passwordHash !== undefined ? { ...after, passwordChanged: true } : after,
       });
+      // Open sockets follow: a revoked token disconnects, anything else re-scopes (active members only).
+      const event = { orgId: viewer.orgId, actorId: viewer.memberId, conversationId: null, customerId: null };
+      if (passwordHash !== undefined) this.uow.record({ ...event, type: 'member.deactivated', data: { memberId: id, handoverMemberId: null } });
+      else if (updated.status === 'active') this.uow.record({ ...event, type: 'members.permissions_changed', data: { memberIds: [id] } });
+      this.uow.record({ ...event, type: 'directory.changed', data: {} });
       return after;
     });
   }
 
-  private async assertReferences(orgId: string, dto: { unitId?: string; roleId?: string; channelAccountIds?: string[] }, em: EntityManager) {
-    if (dto.unitId && !(await this.units.findById(orgId, dto.unitId, em))) {
+  private async assertReferences(orgId: string, dto: { unitId?: string; roleId?: string; channelAccountIds?: string[] }) {
+    if (dto.unitId && !(await this.units.findById(orgId, dto.unitId))) {
       throw new UnprocessableEntityException('unitId does not name a unit of this organisation');
     }
-    if (dto.roleId && !(await this.roles.findById(orgId, dto.roleId, em))) {
+    if (dto.roleId && !(await this.roles.findById(orgId, dto.roleId))) {
       throw new UnprocessableEntityException('roleId does not name a role of this organisation');
     }
     if (dto.channelAccountIds?.length) {
-      const found = await this.members.existingChannelAccountIds(orgId, dto.channelAccountIds, em);
+      const found = await this.members.existingChannelAccountIds(orgId, dto.channelAccountIds);
       const unknown = dto.channelAccountIds.filter((c) => !found.has(c));
       if (unknown.length) throw new UnprocessableEntityException(`channelAccountIds not in this organisation: ${unknown.join(', ')}`);
     }

@@ -77,7 +77,17 @@ export class NotificationsService {
   /** `customer.bound`, whichever way the binding happened (token, admin bind or transfer). */
   async customerBound(
     orgId: string,
-    b: { customerId: string; conversationId: string | null; customerDisplayName: string; unitId: string; unitName: string; memberId: string | null },
+    b: {
+      customerId: string;
+      conversationId: string | null;
+      customerDisplayName: string;
+      unitId: string;
+      unitName: string;
+      memberId: string | null;
+      /** How the binding happened (SPEC §14) and who did it (null: the customer, through a link). */
+      via: 'link' | 'admin' | 'handover';
+      byMemberId: string | null;
+    },
     dedupBase: string,
   ): Promise<void> {
     const ids = await this.repo.bindingRecipientIds(orgId, b.unitId, b.memberId);

@@ -1,10 +1,10 @@
 import { ForbiddenException, Inject, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
-import { DataSource } from 'typeorm';
 import { appConfig } from '../../infra/config/app.config';
 import { TokenService } from '../access/token.service';
 import type { Viewer } from '../access/viewer';
 import { AuditService } from '../audit/audit.service';
+import { UnitOfWork } from '../events/unit-of-work';
 import { MemberView } from '../members/member.dto';
 import { MembersService, toMemberView } from '../members/members.service';
 import { RolesService } from '../roles/roles.service';
@@ -25,7 +25,7 @@ const toOrgView = (org: OrgEntity, rootUnitId: string): OrgView => ({
 export class OrgsService {
   constructor(
     @Inject(appConfig.KEY) private readonly cfg: ConfigType<typeof appConfig>,
-    private readonly ds: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly orgs: OrgRepository,
     private readonly units: UnitRepository,
     private readonly unitsService: UnitsService,
@@ -35,20 +35,24 @@ export class OrgsService {
     private readonly audit: AuditService,
   ) {}
 
-  /** Signup: the org, its root unit, the built-in roles and the first administrator, in one transaction. */
+  /**
+   * Signup: the org, its root unit, the built-in roles and the first administrator, in one
+   * unit of work (the member's creation records the org's `directory.changed`).
+   */
   async signup(dto: SignupDto): Promise<{ org: { id: string; name: string; rootUnitId: string }; member: MemberView; accessToken: string }> {
     if (!this.cfg.signupEnabled) throw new ForbiddenException('Signup is disabled on this server');
-    const { org, root, admin } = await this.ds.transaction(async (em) => {
-      const org = await this.orgs.create({ name: dto.name }, em);
-      const root = await this.unitsService.createRoot(org.id, dto.rootUnitName ?? dto.name, em);
-      const roles = await this.roles.createBuiltins(org.id, em);
-      const admin = await this.members.createInTx(
-        org.id,
-        null,
-        { email: dto.adminEmail, password: dto.adminPassword, displayName: dto.adminName, unitId: root.id, roleId: roles.administrator.id },
-        em,
-      );
-      await this.audit.record(em, org.id, { actorId: admin.id, action: 'org.created', targetType: 'org', targetId: org.id, after: toOrgView(org, root.id) });
+    const { org, root, admin } = await this.uow.run(async () => {
+      const org = await this.orgs.create({ name: dto.name });
+      const root = await this.unitsService.createRoot(org.id, dto.rootUnitName ?? dto.name);
+      const roles = await this.roles.createBuiltins(org.id);
+      const admin = await this.members.createInTx(org.id, null, {
+        email: dto.adminEmail,
+        password: dto.adminPassword,
+        displayName: dto.adminName,
+        unitId: root.id,
+        roleId: roles.administrator.id,
+      });
+      await this.audit.record(org.id, { actorId: admin.id, action: 'org.created', targetType: 'org', targetId: org.id, after: toOrgView(org, root.id) });
       return { org, root, admin };
     });
     return {
@@ -65,14 +69,14 @@ export class OrgsService {
   }
 
   update(viewer: Viewer, dto: UpdateOrgDto): Promise<OrgView> {
-    return this.ds.transaction(async (em) => {
-      const org = await this.orgs.lock(viewer.orgId, em);
-      const root = await this.units.findRoot(viewer.orgId, em);
+    return this.uow.run(async () => {
+      const org = await this.orgs.lock(viewer.orgId);
+      const root = await this.units.findRoot(viewer.orgId);
       if (!org || !root) throw new NotFoundException('Organisation not found');
       const before = toOrgView(org, root.id);
       const s = dto.settings ?? {};
       if (s.maxUnitDepth !== undefined) {
-        const deepest = await this.units.maxDepth(viewer.orgId, em);
+        const deepest = await this.units.maxDepth(viewer.orgId);
         if (s.maxUnitDepth < deepest) {
           throw new UnprocessableEntityException(`maxUnitDepth cannot be below the current tree depth (${deepest})`);
         }
@@ -82,9 +86,9 @@ export class OrgsService {
       if (s.transferTimeoutSeconds !== undefined) changes.transferTimeoutSeconds = s.transferTimeoutSeconds;
       if (s.timezone !== undefined) changes.timezone = s.timezone;
       if (s.maxUnitDepth !== undefined) changes.maxUnitDepth = s.maxUnitDepth;
-      if (Object.keys(changes).length) await this.orgs.update(viewer.orgId, changes, em);
-      const after = toOrgView((await this.orgs.find(viewer.orgId, em))!, root.id);
-      await this.audit.record(em, viewer.orgId, { actorId: viewer.memberId, action: 'org.updated', targetType: 'org', targetId: org.id, before, after });
+      if (Object.keys(changes).length) await this.orgs.update(viewer.orgId, changes);
+      const after = toOrgView((await this.orgs.find(viewer.orgId))!, root.id);
+      await this.audit.record(viewer.orgId, { actorId: viewer.memberId, action: 'org.updated', targetType: 'org', targetId: org.id, before, after });
       return after;
     });
   }

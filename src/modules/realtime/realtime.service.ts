@@ -1,10 +1,10 @@
-import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { Injectable, Logger } from '@nestjs/common';
 import { AccessPolicy } from '../access/access.policy';
 import { ConversationFactsRepository } from '../access/conversation-facts.repository';
 import type { ConversationFacts } from '../access/folder-rules';
 import { Folder, Permission } from '../access/permissions';
 import type { Viewer } from '../access/viewer';
+import { OrgDirectory } from '../access/org-directory';
 import { ViewerRepository } from '../access/viewer.repository';
 import { presentSummary } from '../conversations/conversation.presenter';
 import { MessageEntity } from '../conversations/message.entity';
@@ -12,7 +12,7 @@ import { presentMessage } from '../conversations/message.presenter';
 import { presentCustomer } from '../customers/customer.presenter';
 import { RealtimeEmitter } from './realtime.emitter';
 import { RealtimeEvent } from './realtime.events';
-import { RealtimeQuery } from './realtime.query';
+import { ConversationRow, RealtimeQuery } from './realtime.query';
 
 export interface ConversationChange {
   orgId: string;
@@ -31,63 +31,72 @@ export interface ConversationChange {
  * grouped and the payload is serialized and published once per group.
  */
 @Injectable()
-export class RealtimeService implements BeforeApplicationShutdown {
+export class RealtimeService {
   private readonly logger = new Logger('Realtime');
-  private readonly background = new Set<Promise<void>>();
 
   constructor(
     private readonly facts: ConversationFactsRepository,
     private readonly query: RealtimeQuery,
     private readonly viewers: ViewerRepository,
+    private readonly directory: OrgDirectory,
     private readonly policy: AccessPolicy,
     private readonly emitter: RealtimeEmitter,
   ) {}
 
-  /** The states to diff against, read inside the writer's transaction before it changes them. */
-  snapshot(orgId: string, conversationIds: readonly string[], em?: EntityManager): Promise<Map<string, ConversationFacts>> {
-    return this.facts.load(orgId, conversationIds, em);
-  }
-
   /** Never throws: a failed fan-out must not fail the committed write that caused it. */
   async conversationChanged(change: ConversationChange): Promise<void> {
-    try {
-      await this.fanOut(change);
-    } catch (e) {
-      this.logger.error(`fan-out for conversation ${change.conversationId} failed: ${(e as Error).message}`);
-    }
+    await this.conversationsChanged([change]);
   }
 
+  /**
+   * A batch of changes (the relay's): per org, one query for the new states, one each for the
+   * conversations, customers and previews not already in hand, whatever the batch size.
+   */
   async conversationsChanged(changes: readonly ConversationChange[]): Promise<void> {
-    for (const c of changes) await this.conversationChanged(c);
-  }
-
-  /** Large fan-outs (staff departure) run after the answer; shutdown waits for them. */
-  inBackground(changes: readonly ConversationChange[]): void {
-    const p = this.conversationsChanged(changes).finally(() => this.background.delete(p));
-    this.background.add(p);
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await Promise.all([...this.background]);
-  }
-
-  private async fanOut(c: ConversationChange): Promise<void> {
-    const after = (await this.facts.load(c.orgId, [c.conversationId])).get(c.conversationId) ?? null;
-    const states = [c.before, after].filter((f): f is ConversationFacts => f !== null);
-    if (states.length === 0) return;
-    const candidates = await this.query.candidates(c.orgId, states);
-    const readersAfter: { viewer: Viewer; folders: Folder[] }[] = [];
-    const removed: string[] = [];
-    for (const v of candidates) {
-      const folders = after ? this.policy.foldersOf(v, after) : [];
-      if (folders.length > 0) readersAfter.push({ viewer: v, folders });
-      else if (c.before && this.policy.foldersOf(v, c.before).length > 0) removed.push(v.memberId);
+    const byOrg = new Map<string, ConversationChange[]>();
+    for (const c of changes) byOrg.set(c.orgId, [...(byOrg.get(c.orgId) ?? []), c]);
+    for (const [orgId, list] of byOrg) {
+      try {
+        await this.fanOut(orgId, list);
+      } catch (e) {
+        this.logger.error(`fan-out of ${list.length} change(s) in org ${orgId} failed: ${(e as Error).message}`);
+      }
     }
-    this.emitter.toMembers(removed, RealtimeEvent.ConversationRemoved, { conversationId: c.conversationId });
-    if (readersAfter.length === 0) return;
+  }
 
-    const row = await this.query.conversation(c.orgId, c.conversationId, [...(c.createdMessages ?? []), ...(c.updatedMessages ?? [])]);
-    if (!row) return;
+  private async fanOut(orgId: string, changes: readonly ConversationChange[]): Promise<void> {
+    const afters = await this.facts.load(orgId, changes.map((c) => c.conversationId));
+    const versions = [...afters.values()].map((f) => f.directoryVersion ?? 0);
+    // The directory at least as new as the facts: a permission change committed before them is seen.
+    const directory = await this.directory.get(orgId, versions.length ? Math.max(...versions) : undefined);
+
+    const audiences = new Map<string, { viewer: Viewer; folders: Folder[] }[]>();
+    for (const c of changes) {
+      const after = afters.get(c.conversationId) ?? null;
+      const states = [c.before, after].filter((f): f is ConversationFacts => f !== null);
+      if (states.length === 0) continue;
+      const readersAfter: { viewer: Viewer; folders: Folder[] }[] = [];
+      const removed: string[] = [];
+      for (const v of directory.candidates(states)) {
+        const folders = after ? this.policy.foldersOf(v, after) : [];
+        if (folders.length > 0) readersAfter.push({ viewer: v, folders });
+        else if (c.before && this.policy.foldersOf(v, c.before).length > 0) removed.push(v.memberId);
+      }
+      this.emitter.toMembers(removed, RealtimeEvent.ConversationRemoved, { conversationId: c.conversationId });
+      if (readersAfter.length > 0) audiences.set(c.conversationId, readersAfter);
+    }
+    if (audiences.size === 0) return;
+
+    const known = changes.flatMap((c) => [...(c.createdMessages ?? []), ...(c.updatedMessages ?? [])]);
+    const rows = await this.query.conversations(orgId, [...audiences.keys()], known);
+    for (const c of changes) {
+      const readersAfter = audiences.get(c.conversationId);
+      const row = rows.get(c.conversationId);
+      if (readersAfter && row) this.publish(c, readersAfter, row);
+    }
+  }
+
+  private publish(c: ConversationChange, readersAfter: { viewer: Viewer; folders: Folder[] }[], row: ConversationRow): void {
     const { conversation, customer, lastMessage } = row;
     const source = { ...conversation, customerDisplayName: customer.displayName };
 
@@ -136,14 +145,6 @@ export class RealtimeService implements BeforeApplicationShutdown {
     } catch (e) {
       this.logger.error(`permissions.changed failed: ${(e as Error).message}`);
     }
-  }
-
-  async roleChanged(orgId: string, roleId: string): Promise<void> {
-    await this.permissionsChanged(orgId, await this.query.membersWithRole(orgId, roleId));
-  }
-
-  async unitTreeChanged(orgId: string, unitPath: string): Promise<void> {
-    await this.permissionsChanged(orgId, await this.query.membersUnder(orgId, unitPath));
   }
 
   memberDeactivated(memberId: string): void {

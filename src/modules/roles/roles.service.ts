@@ -1,9 +1,8 @@
 import { ConflictException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
 import { ALL_PERMISSIONS, BUILTIN_ROLE_PERMISSIONS } from '../access/permissions';
 import type { Viewer } from '../access/viewer';
 import { AuditService } from '../audit/audit.service';
-import { RealtimeService } from '../realtime/realtime.service';
+import { UnitOfWork } from '../events/unit-of-work';
 import { CreateRoleDto, RoleView, UpdateRoleDto } from './role.dto';
 import { BuiltinRole, RoleEntity } from './role.entity';
 import { RoleRepository } from './role.repository';
@@ -30,10 +29,9 @@ export function toRoleView(role: RoleEntity): RoleView {
 @Injectable()
 export class RolesService {
   constructor(
-    private readonly ds: DataSource,
+    private readonly uow: UnitOfWork,
     private readonly roles: RoleRepository,
     private readonly audit: AuditService,
-    private readonly realtime: RealtimeService,
   ) {}
 
   async list(viewer: Viewer): Promise<{ items: RoleView[] }> {
@@ -46,41 +44,30 @@ export class RolesService {
     return toRoleView(role);
   }
 
-  /** Administrator, Supervisor and Agent, created with every org. */
-  async createBuiltins(orgId: string, em: EntityManager): Promise<Record<BuiltinRole, RoleEntity>> {
+  /** Administrator, Supervisor and Agent, created with every org (inside the signup unit of work). */
+  async createBuiltins(orgId: string): Promise<Record<BuiltinRole, RoleEntity>> {
     const out = {} as Record<BuiltinRole, RoleEntity>;
     for (const key of Object.keys(BUILTIN_NAMES) as BuiltinRole[]) {
-      out[key] = await this.roles.create(
-        orgId,
-        { name: BUILTIN_NAMES[key], builtin: key, permissions: [...BUILTIN_ROLE_PERMISSIONS[key]], notifications: {} },
-        em,
-      );
+      out[key] = await this.roles.create(orgId, { name: BUILTIN_NAMES[key], builtin: key, permissions: [...BUILTIN_ROLE_PERMISSIONS[key]], notifications: {} });
     }
     return out;
   }
 
   create(viewer: Viewer, dto: CreateRoleDto): Promise<RoleView> {
-    return this.ds.transaction(async (em) => {
+    return this.uow.run(async () => {
       const permissions = [...new Set(dto.permissions)];
       const notifications = validateNotifications(dto.notifications ?? {}, new Set(permissions));
-      const role = await this.roles
-        .create(viewer.orgId, { name: dto.name, permissions, builtin: null, notifications }, em)
-        .catch(rethrowDuplicateName);
+      const role = await this.roles.create(viewer.orgId, { name: dto.name, permissions, builtin: null, notifications }).catch(rethrowDuplicateName);
       const view = toRoleView(role);
-      await this.audit.record(em, viewer.orgId, { actorId: viewer.memberId, action: 'role.created', targetType: 'role', targetId: role.id, after: view });
+      await this.audit.record(viewer.orgId, { actorId: viewer.memberId, action: 'role.created', targetType: 'role', targetId: role.id, after: view });
+      this.directoryChanged(viewer);
       return view;
     });
   }
 
-  async update(viewer: Viewer, id: string, dto: UpdateRoleDto): Promise<RoleView> {
-    const after = await this.updateInTx(viewer, id, dto);
-    await this.realtime.roleChanged(viewer.orgId, id);
-    return after;
-  }
-
-  private updateInTx(viewer: Viewer, id: string, dto: UpdateRoleDto): Promise<RoleView> {
-    return this.ds.transaction(async (em) => {
-      const role = await this.roles.lockById(viewer.orgId, id, em);
+  update(viewer: Viewer, id: string, dto: UpdateRoleDto): Promise<RoleView> {
+    return this.uow.run(async () => {
+      const role = await this.roles.lockById(viewer.orgId, id);
       if (!role) throw new NotFoundException('Role not found');
       const before = toRoleView(role);
       if (role.builtin === 'administrator') {
@@ -91,25 +78,34 @@ export class RolesService {
       const permissions = dto.permissions && role.builtin !== 'administrator' ? [...new Set(dto.permissions)] : role.permissions;
       const stored = { ...role.notifications };
       if (dto.notifications) Object.assign(stored, validateNotifications(dto.notifications, new Set(rolePermissions({ ...role, permissions }))));
-      await this.roles
-        .update(viewer.orgId, id, { name: dto.name ?? role.name, permissions, notifications: stored }, em)
-        .catch(rethrowDuplicateName);
-      const after = toRoleView((await this.roles.findById(viewer.orgId, id, em))!);
-      await this.audit.record(em, viewer.orgId, { actorId: viewer.memberId, action: 'role.updated', targetType: 'role', targetId: id, before, after });
+      await this.roles.update(viewer.orgId, id, { name: dto.name ?? role.name, permissions, notifications: stored }).catch(rethrowDuplicateName);
+      const after = toRoleView((await this.roles.findById(viewer.orgId, id))!);
+      await this.audit.record(viewer.orgId, { actorId: viewer.memberId, action: 'role.updated', targetType: 'role', targetId: id, before, after });
+      // Under the role's row lock: the members holding it now are the ones whose permissions follow it.
+      const memberIds = await this.roles.activeMemberIds(viewer.orgId, id);
+      if (memberIds.length) {
+        this.uow.record({ type: 'members.permissions_changed', orgId: viewer.orgId, actorId: viewer.memberId, conversationId: null, customerId: null, data: { memberIds } });
+      }
+      this.directoryChanged(viewer);
       return after;
     });
   }
 
   remove(viewer: Viewer, id: string): Promise<void> {
-    return this.ds.transaction(async (em) => {
-      const role = await this.roles.lockById(viewer.orgId, id, em);
+    return this.uow.run(async () => {
+      const role = await this.roles.lockById(viewer.orgId, id);
       if (!role) throw new NotFoundException('Role not found');
       if (role.builtin) throw new UnprocessableEntityException(`The built-in ${role.name} role cannot be deleted`);
-      const members = await this.roles.memberCount(viewer.orgId, id, em);
+      const members = await this.roles.memberCount(viewer.orgId, id);
       if (members > 0) throw new ConflictException(`Role is still held by ${members} member(s)`);
-      await this.roles.deleteById(viewer.orgId, id, em);
-      await this.audit.record(em, viewer.orgId, { actorId: viewer.memberId, action: 'role.deleted', targetType: 'role', targetId: id, before: toRoleView(role) });
+      await this.roles.deleteById(viewer.orgId, id);
+      await this.audit.record(viewer.orgId, { actorId: viewer.memberId, action: 'role.deleted', targetType: 'role', targetId: id, before: toRoleView(role) });
+      this.directoryChanged(viewer);
     });
+  }
+
+  private directoryChanged(viewer: Viewer): void {
+    this.uow.record({ type: 'directory.changed', orgId: viewer.orgId, actorId: viewer.memberId, conversationId: null, customerId: null, data: {} });
   }
 }
 

@@ -1,14 +1,14 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';
-import { DataSource } from 'typeorm';
+import { Db } from '../../../infra/database/db';
 import { SecretsCipher } from '../../../infra/crypto/secrets-cipher';
 import { QueueName } from '../../../infra/queue/queues';
 import { MessageRepository } from '../../conversations/message.repository';
 import { ChannelType } from '../channel-account.entity';
 import { DeliverOutboundMessageJob } from './deliver-outbound-message.job';
 import { ProviderClient, ProviderSendError } from './provider-client';
-import { RealtimeService } from '../../realtime/realtime.service';
+import { UnitOfWork } from '../../events/unit-of-work';
 
 interface DeliveryRow {
   status: string;
@@ -25,25 +25,19 @@ export class OutboundProcessor extends WorkerHost {
   private readonly logger = new Logger('OutboundProcessor');
 
   constructor(
-    private readonly ds: DataSource,
+    private readonly db: Db,
+    private readonly uow: UnitOfWork,
     private readonly messages: MessageRepository,
     private readonly provider: ProviderClient,
     private readonly cipher: SecretsCipher,
-    private readonly realtime: RealtimeService,
   ) {
     super();
-  }
-
-  /** The final status is pushed to everyone who can read the conversation. */
-  private async publish(orgId: string, messageId: string): Promise<void> {
-    const message = await this.messages.findById(orgId, messageId);
-    if (message) await this.realtime.conversationChanged({ orgId, conversationId: message.conversationId, before: null, updatedMessages: [message] });
   }
 
   async process(job: Job<DeliverOutboundMessageJob['data']>): Promise<void> {
     if (job.name !== DeliverOutboundMessageJob.jobName) throw new UnrecoverableError(`unknown job ${job.name}`);
     const { orgId, messageId } = job.data;
-    const [row]: DeliveryRow[] = await this.ds.query(
+    const [row]: DeliveryRow[] = await this.db.manager.query(
       `SELECT m.status, m.text, a.type, a.external_id, a.access_token_enc, cu.external_id AS customer_external_id
          FROM messages m
          JOIN conversations c ON c.org_id = m.org_id AND c.id = m.conversation_id
@@ -63,11 +57,12 @@ export class OutboundProcessor extends WorkerHost {
         text: row.text ?? '',
         idempotencyKey: messageId,
       });
-      if (await this.messages.markSent(orgId, messageId, providerMessageId, attempt)) await this.publish(orgId, messageId);
+      // The status change is recorded with its event: every reader of the conversation sees it.
+      await this.uow.run(() => this.messages.markSent(orgId, messageId, providerMessageId, attempt));
     } catch (e) {
       const retryable = !(e instanceof ProviderSendError) || e.retryable;
       const final = !retryable || attempt >= (job.opts.attempts ?? 1);
-      if ((await this.messages.recordAttempt(orgId, messageId, attempt, (e as Error).message, final)) && final) await this.publish(orgId, messageId);
+      await this.uow.run(() => this.messages.recordAttempt(orgId, messageId, attempt, (e as Error).message, final));
       this.logger.warn(`delivery of ${messageId} attempt ${attempt} failed${final ? ' (final)' : ''}: ${(e as Error).message}`);
       throw retryable ? e : new UnrecoverableError((e as Error).message);
     }

@@ -1,0 +1,123 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import Redis from 'ioredis';
+import { appConfig } from '../../infra/config/app.config';
+import { Db } from '../../infra/database/db';
+import { REDIS } from '../../infra/redis/redis.module';
+import { unitAncestorIds } from '../units/unit.entity';
+import type { ConversationFacts } from './folder-rules';
+import { Permission } from './permissions';
+import type { Viewer } from './viewer';
+import { ViewerRepository } from './viewer.repository';
+
+/** One org's active members as Viewers, indexed for the fan-out's reader candidates. */
+export class DirectorySnapshot {
+  readonly byId = new Map<string, Viewer>();
+  private readonly byUnit = new Map<string, Viewer[]>();
+  /** Members who may read conversations outside their own units' reach: `folder.all`, `folder.unassigned`. */
+  private readonly wide: Viewer[] = [];
+
+  constructor(
+    readonly version: number,
+    viewers: readonly Viewer[],
+  ) {
+    for (const v of viewers) {
+      this.byId.set(v.memberId, v);
+      const list = this.byUnit.get(v.unitId);
+      if (list) list.push(v);
+      else this.byUnit.set(v.unitId, [v]);
+      if (v.permissions.has(Permission.FolderAll) || v.permissions.has(Permission.FolderUnassigned)) this.wide.push(v);
+    }
+  }
+
+  /**
+   * Everyone who could possibly read a conversation in any of these states (SPEC §8, §3 read
+   * backwards): members of the ancestors-or-self of its assignee, last assignee, binding and
+   * private-session units, the members who held it, and the wide readers. The AccessPolicy
+   * then keeps the actual readers.
+   */
+  candidates(states: readonly ConversationFacts[]): Viewer[] {
+    const out = new Set<Viewer>(this.wide);
+    const units = new Set<string>();
+    for (const f of states) {
+      for (const p of [f.assigneeUnitPath, f.lastAssigneeUnitPath, f.boundUnitPath, ...f.privateUnitPaths]) if (p) unitAncestorIds(p).forEach((id) => units.add(id));
+      for (const m of [f.assigneeId, f.lastAssigneeId, ...f.endedAssigneeIds]) {
+        const v = m ? this.byId.get(m) : undefined;
+        if (v) out.add(v);
+      }
+    }
+    for (const u of units) for (const v of this.byUnit.get(u) ?? []) out.add(v);
+    return [...out];
+  }
+}
+
+/**
+ * Members, roles and units per org, in memory: the fan-out's reader candidates and the
+ * inbound path's role lookups cost no query. Every change to them bumps the org's
+ * `directory_version` in the same transaction; a reader that knows the version it needs
+ * (the fan-out reads it with the conversation's facts) reloads when its copy is older, so
+ * correctness never depends on timing. Other processes drop their copy when told through
+ * Redis, so they reload before they would have to.
+ */
+@Injectable()
+export class OrgDirectory implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('OrgDirectory');
+  private readonly cache = new Map<string, Promise<DirectorySnapshot>>();
+  private sub?: Redis;
+  private readonly channel: string;
+
+  constructor(
+    private readonly db: Db,
+    private readonly viewers: ViewerRepository,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(appConfig.KEY) cfg: ConfigType<typeof appConfig>,
+  ) {
+    this.channel = `${cfg.redisPrefix}:directory`;
+  }
+
+  async onModuleInit(): Promise<void> {
+    this.sub = this.redis.duplicate({ lazyConnect: true, maxRetriesPerRequest: null });
+    this.sub.on('error', (e: Error) => this.logger.warn(`directory invalidation channel: ${e.message}`));
+    this.sub.on('message', (_channel: string, orgId: string) => this.cache.delete(orgId));
+    // Missed messages while reconnecting are harmless: versions catch what matters.
+    this.sub.on('ready', () => this.cache.clear());
+    await this.sub.connect().catch((e: Error) => this.logger.warn(`directory invalidation channel: ${e.message}`));
+    await this.sub.subscribe(this.channel).catch((e: Error) => this.logger.warn(`directory invalidation channel: ${e.message}`));
+  }
+
+  onApplicationShutdown(): void {
+    this.sub?.disconnect();
+  }
+
+  /** The org's directory, at least as new as `minVersion` when given. */
+  async get(orgId: string, minVersion?: number): Promise<DirectorySnapshot> {
+    // Inside a transaction a load could see that transaction's own uncommitted changes: never cache it.
+    if (this.db.inTransaction && !this.cache.has(orgId)) return this.load(orgId);
+    let pending = this.cache.get(orgId);
+    if (pending) {
+      const snap = await pending.catch(() => null);
+      if (snap && (minVersion === undefined || snap.version >= minVersion)) return snap;
+      if (this.cache.get(orgId) === pending) this.cache.delete(orgId);
+    }
+    if (this.db.inTransaction) return this.load(orgId);
+    pending = this.cache.get(orgId) ?? this.load(orgId);
+    this.cache.set(orgId, pending);
+    pending.catch(() => this.cache.get(orgId) === pending && this.cache.delete(orgId));
+    return pending;
+  }
+
+  async viewer(orgId: string, memberId: string): Promise<Viewer | null> {
+    return (await this.get(orgId)).byId.get(memberId) ?? null;
+  }
+
+  /** Drops this process's copy and tells the others to drop theirs. */
+  invalidate(orgId: string): void {
+    this.cache.delete(orgId);
+    this.redis.publish(this.channel, orgId).catch((e: Error) => this.logger.warn(`could not publish directory invalidation: ${e.message}`));
+  }
+
+  private async load(orgId: string): Promise<DirectorySnapshot> {
+    const { version, viewers } = await this.viewers.loadDirectory(orgId);
+    return new DirectorySnapshot(version, viewers);
+  }
+}
