@@ -2,24 +2,50 @@ import 'reflect-metadata';
 import { execFileSync, spawnSync } from 'child_process';
 import { mkdirSync, writeFileSync } from 'fs';
 import Redis from 'ioredis';
-import { cpus } from 'os';
+import { cpus, loadavg } from 'os';
 import { join } from 'path';
 import { Client } from 'pg';
 import { createBenchOrg, dropDatabase } from './lib/bench-org';
 import { loginAll, readableSets } from './lib/audience';
 import { largePersonas, measureFolders } from './lib/folders';
 import { HttpClient } from './lib/http';
-import { runLadder } from './lib/ingest';
+import { IngestPattern, patternConversations, runLadder } from './lib/ingest';
 import { measureIdleSockets } from './lib/memory';
 import { startProcess } from './lib/procs';
+import { sleep } from './lib/stats';
 import { ReceiverPool, SocketAssignment } from './lib/receivers';
-import { renderMarkdown, BenchReport } from './lib/report';
+import { renderMarkdown, BenchReport, IngestScenario } from './lib/report';
 
 /**
  * `npm run bench`: see docs/benchmarks.md. Everything is configured by environment variables
  * (below) and measured in one run, our server and the bare baseline side by side.
  */
-const env = (name: string, fallback: string) => process.env[name] ?? fallback;
+const env = (name: string, fallback: string) => process.env[name] || fallback;
+const list = (v: string) => v.split(',').map((x) => x.trim()).filter(Boolean);
+
+/**
+ * What runs. BENCH_SCENARIOS names parts (`ingest`, `baseline`, `memory`, `folders`) and/or
+ * ingest patterns (`spread`, `hot`): naming a pattern narrows the ingest ladders to it (and
+ * implies `ingest`); naming no part means all four; naming no pattern means both.
+ * BENCH_ONLY=ingest (or memory, folders; a list) replaces the parts with that part and its
+ * baseline counterpart: `BENCH_ONLY=ingest` = our ladders and the baseline's, nothing else.
+ */
+const PARTS = ['ingest', 'baseline', 'memory', 'folders'] as const;
+const PATTERNS = ['spread', 'hot'] as const;
+function selection(): { scenarios: Set<string>; patterns: string[] } {
+  const tokens = list(env('BENCH_SCENARIOS', PARTS.join(',')));
+  const only = list(env('BENCH_ONLY', ''));
+  for (const t of tokens) if (!(PARTS as readonly string[]).includes(t) && !(PATTERNS as readonly string[]).includes(t)) throw new Error(`BENCH_SCENARIOS: unknown "${t}" (known: ${[...PARTS, ...PATTERNS].join(', ')})`);
+  for (const t of only) if (!['ingest', 'memory', 'folders'].includes(t)) throw new Error(`BENCH_ONLY: unknown "${t}" (known: ingest, memory, folders)`);
+  const patterns = PATTERNS.filter((p) => tokens.includes(p));
+  let parts = new Set(tokens.filter((t) => (PARTS as readonly string[]).includes(t)));
+  if (only.length) parts = new Set(only.flatMap((t) => (t === 'folders' ? [t] : [t, 'baseline'])));
+  else if (parts.size === 0) parts = new Set(PARTS);
+  else if (patterns.length) parts.add('ingest');
+  return { scenarios: parts, patterns: patterns.length ? patterns : [...PATTERNS] };
+}
+const selected = selection();
+
 const cfg = {
   sockets: Number(env('BENCH_SOCKETS', '1000')),
   memorySockets: env('BENCH_MEMORY_SOCKETS', '1000,10000').split(',').map(Number),
@@ -36,7 +62,12 @@ const cfg = {
   serverProcesses: Number(env('BENCH_SERVER_PROCESSES', '1')),
   maxInFlight: Number(env('BENCH_MAX_IN_FLIGHT', '256')),
   eventsPerWebhook: Number(env('BENCH_EVENTS_PER_WEBHOOK', '1')),
-  scenarios: new Set(env('BENCH_SCENARIOS', 'ingest,baseline,memory,folders').split(',')),
+  scenarios: selected.scenarios,
+  /** Ingest patterns: `spread` (every conversation) and `hot` (BENCH_HOT_CONVERSATIONS of them). */
+  patterns: selected.patterns,
+  hotConversations: Number(env('BENCH_HOT_CONVERSATIONS', '60')),
+  /** A step counts as sustained only with a delivery p99 at most this (ms). */
+  sustainedP99Ms: Number(env('BENCH_SUSTAINED_P99_MS', '1000')),
   adminUrl: env('BENCH_ADMIN_DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/postgres'),
   largeUrl: env('BENCH_LARGE_DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/omni_large'),
   seedLarge: env('BENCH_SEED_LARGE', 'yes') !== 'no',
@@ -79,7 +110,9 @@ async function versions(): Promise<Record<string, string>> {
   const redis = new Redis(cfg.redisUrl);
   const info = await redis.info('server');
   redis.disconnect();
-  return { node: process.version, postgres: pg, redis: /redis_version:(\S+)/.exec(info)?.[1] ?? '?', cpu: `${cpus().length} × ${cpus()[0]?.model ?? '?'}` };
+  // The load average at the start: the machine may be shared, and other work skews every figure.
+  const load = loadavg().map((l) => l.toFixed(2)).join(' / ');
+  return { node: process.version, postgres: pg, redis: /redis_version:(\S+)/.exec(info)?.[1] ?? '?', cpu: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`, loadAtStart: load };
 }
 
 async function largeReady(): Promise<boolean> {
@@ -94,6 +127,7 @@ async function main(): Promise<void> {
   mkdirSync(cfg.out, { recursive: true });
   execFileSync('bash', ['scripts/services.sh'], { stdio: 'inherit' });
   const report: BenchReport = { runId, startedAt: new Date().toISOString(), machine: await versions(), config: { ...cfg, scenarios: [...cfg.scenarios] } };
+  log(`== Parts: ${[...cfg.scenarios].join(', ')}${cfg.scenarios.has('ingest') || cfg.scenarios.has('baseline') ? `; ingest patterns: ${cfg.patterns.join(', ')}` : ''}`);
   const benchDb = `omni_bench_${runId}`;
   const baseDb = `omni_bench_base_${runId}`;
   const prefix = `bench_${runId}`;
@@ -124,6 +158,26 @@ async function main(): Promise<void> {
     log(`   ${org.members.length} members, ${cfg.sockets} sockets; a message is owed to ${report.org.avgSocketsPerMessage} sockets on average`);
     const conversationIds = org.conversations.map((c) => c.id);
 
+    // The ingest patterns, identical for our server and the baseline (same conversations, same sequence).
+    const patterns: IngestPattern[] = cfg.patterns.map((name) => ({ name, conversations: patternConversations(expected, name === 'hot' ? cfg.hotConversations : null) }));
+    const scenarios: IngestScenario[] = patterns.map((p) => ({
+      name: p.name,
+      conversations: p.conversations.length,
+      avgSocketsPerMessage: Math.round((p.conversations.reduce((s, i) => s + expected[i], 0) / p.conversations.length) * 10) / 10,
+    }));
+    const ladders = async (label: string, apis: HttpClient[], receivers: ReceiverPool, side: 'ours' | 'baseline', id: string) => {
+      for (const [k, pattern] of patterns.entries()) {
+        if (k > 0) await sleep(5000); // let the previous ladder's backlog (queues, GC) settle
+        log(`  -- ${pattern.name}: ${pattern.conversations.length} conversations, ${scenarios[k].avgSocketsPerMessage} sockets per message`);
+        scenarios[k][side] = await runLadder({ label, apis, accountId: org.lineAccountId, org, receivers, expectedSockets: expected, rates: cfg.rates, stepSeconds: cfg.stepSeconds, maxInFlight: cfg.maxInFlight, eventsPerWebhook: cfg.eventsPerWebhook, pattern, sustainedP99Ms: cfg.sustainedP99Ms, runId: `${id}${pattern.name[0]}`, log });
+      }
+    };
+    const runBaselineLadders = cfg.scenarios.has('baseline') && (cfg.scenarios.has('ingest') || !cfg.scenarios.has('memory'));
+    if (cfg.scenarios.has('ingest') || runBaselineLadders) {
+      report.ingestScenarios = scenarios;
+      for (const sc of scenarios) log(`   ${sc.name}: ${sc.conversations} conversations, a message owed to ${sc.avgSocketsPerMessage} sockets on average`);
+    }
+
     if (cfg.scenarios.has('ingest')) {
       log(`\n== Ingest: our server (${cfg.serverProcesses} API process${cfg.serverProcesses > 1 ? 'es' : ''}), ${cfg.sockets} sockets`);
       const extra = [];
@@ -141,7 +195,7 @@ async function main(): Promise<void> {
         const c = await receivers.connect(url, all.filter((_, i) => i % urls.length === k));
         if (c.failed) throw new Error(`${c.failed} sockets failed to connect`);
       }
-      report.ingest = await runLadder({ label: 'ours', apis, accountId: org.lineAccountId, org, receivers, expectedSockets: expected, rates: cfg.rates, stepSeconds: cfg.stepSeconds, maxInFlight: cfg.maxInFlight, eventsPerWebhook: cfg.eventsPerWebhook, runId, log });
+      await ladders('ours', apis, receivers, 'ours', runId);
       await receivers.close();
       for (const s of extra) await s.stop();
       apis.slice(1).forEach((a) => a.close());
@@ -149,7 +203,7 @@ async function main(): Promise<void> {
     api.close();
 
     if (cfg.scenarios.has('baseline')) {
-      log(`\n== Baseline: bare socket.io + one INSERT per message, same sockets`);
+      log(`\n== Baseline: bare socket.io + one INSERT per message, same sockets${runBaselineLadders ? '' : ' (memory only)'}`);
       const audienceFile = join(cfg.out, `baseline-audience-${runId}.json`);
       const audience: string[][] = org.conversations.map(() => []);
       for (const [memberId, idx] of Object.entries(readable)) for (const i of idx) audience[i].push(memberId);
@@ -157,13 +211,16 @@ async function main(): Promise<void> {
       await createDatabase(baseDb);
       cleanups.push(() => dropDatabase(cfg.adminUrl, baseDb));
       const base = await startProcess('baseline', ['-r', 'ts-node/register/transpile-only', 'bench/baseline-server.ts'], { PORT: '3911', DATABASE_URL: dbUrl(baseDb), BASELINE_AUDIENCE: audienceFile }, 3911, '/health', join(cfg.out, 'baseline.log'));
-      const baseApi = new HttpClient(base.url, cfg.maxInFlight);
-      const receivers = new ReceiverPool(cfg.receivers);
-      await receivers.init(conversationIds, readable);
-      await receivers.connect(base.url, assign(cfg.sockets, true));
-      report.baseline = await runLadder({ label: 'base', apis: [baseApi], accountId: org.lineAccountId, org, receivers, expectedSockets: expected, rates: cfg.rates, stepSeconds: cfg.stepSeconds, maxInFlight: cfg.maxInFlight, eventsPerWebhook: cfg.eventsPerWebhook, runId: `${runId}b`, log });
-      await receivers.close();
-      baseApi.close();
+      if (runBaselineLadders) {
+        const baseApi = new HttpClient(base.url, cfg.maxInFlight);
+        const receivers = new ReceiverPool(cfg.receivers);
+        await receivers.init(conversationIds, readable);
+        const c = await receivers.connect(base.url, assign(cfg.sockets, true));
+        if (c.failed) throw new Error(`${c.failed} sockets failed to connect to the baseline`);
+        await ladders('base', [baseApi], receivers, 'baseline', `${runId}b`);
+        await receivers.close();
+        baseApi.close();
+      }
       if (cfg.scenarios.has('memory')) {
         await base.stop();
         const fresh = await startProcess('baseline', ['-r', 'ts-node/register/transpile-only', 'bench/baseline-server.ts'], { PORT: '3911', DATABASE_URL: dbUrl(baseDb), BASELINE_AUDIENCE: audienceFile }, 3911, '/health', join(cfg.out, 'baseline.log'));
@@ -211,6 +268,10 @@ async function main(): Promise<void> {
     }
   }
 
+  // Before the hot scenario the report had one ladder per side; they stay where they were.
+  const spread = report.ingestScenarios?.find((sc) => sc.name === 'spread');
+  report.ingest = spread?.ours;
+  report.baseline = spread?.baseline;
   report.finishedAt = new Date().toISOString();
   const stamp = report.startedAt.replace(/[:.]/g, '-');
   const md = renderMarkdown(report);
