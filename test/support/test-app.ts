@@ -54,7 +54,7 @@ export async function startTestApp(
     REDIS_PREFIX: dbName,
     JWT_SECRET: 'test-jwt-secret-0123456789abcdef',
     SECRETS_KEY: TEST_SECRETS_KEY,
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     PUBLIC_URL: 'http://omni.test',
     LOGIN_THROTTLE_LIMIT: '1000',
     // The pool is opened whole at boot and kept: several apps per file × jest workers must stay under max_connections.

@@ -1,6 +1,5 @@
 import { ForbiddenException, Inject, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
-import * as QRCode from 'qrcode';
 import { appConfig } from '../../infra/config/app.config';
 import { AccessPolicy } from '../access/access.policy';
 import type { Viewer } from '../access/viewer';
@@ -9,6 +8,7 @@ import { UnitOfWork } from '../events/unit-of-work';
 import { BindingLinkRepository, BindingLinkRow } from './binding-link.repository';
 import { BindingRepository } from './binding.repository';
 import { bindingPostback, bindingText, newBindingToken } from './binding-token';
+import { QrRenderer } from './qr-renderer';
 
 export interface BindingLinkView {
   id: string;
@@ -35,6 +35,7 @@ export class BindingLinksService {
     private readonly bindings: BindingRepository,
     private readonly policy: AccessPolicy,
     private readonly audit: AuditService,
+    private readonly qr: QrRenderer,
   ) {}
 
   view(l: BindingLinkRow): BindingLinkView {
@@ -69,11 +70,8 @@ export class BindingLinksService {
       return linkId;
     });
     const view = this.view((await this.links.findById(viewer.orgId, id))!);
-    const [qrPng, qrSvg] = await Promise.all([
-      QRCode.toDataURL(view.url, { errorCorrectionLevel: 'M', margin: 2, width: 320 }),
-      QRCode.toString(view.url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }),
-    ]);
-    return { ...view, qrPng, qrSvg };
+    const qr = await this.qr.render(view.url);
+    return { ...view, qrPng: qr.png, qrSvg: qr.svg };
   }
 
   async list(viewer: Viewer, unitId: string): Promise<{ items: BindingLinkView[] }> {

@@ -7,12 +7,13 @@ import { BindingLinksService } from './binding-links.service';
 import { BindingController } from './binding.controller';
 import { BindingRepository } from './binding.repository';
 import { BindingService } from './binding.service';
+import { QrRenderer } from './qr-renderer';
 import { InboundBindingService } from './inbound-binding.service';
 
 @Module({
   imports: [CustomersModule, ConversationsDataModule],
   controllers: [BindingController, BindingLinksController, BindingLandingController],
-  providers: [BindingRepository, BindingService, BindingLinkRepository, BindingLinksService, InboundBindingService],
+  providers: [BindingRepository, BindingService, BindingLinkRepository, BindingLinksService, InboundBindingService, QrRenderer],
   exports: [BindingService, BindingRepository, BindingLinkRepository, InboundBindingService],
 })
 export class BindingModule {}

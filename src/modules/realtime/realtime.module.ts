@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { InboxGateway } from './inbox.gateway';
 import { RealtimeEmitter } from './realtime.emitter';
 import { RealtimeQuery } from './realtime.query';
@@ -6,8 +6,7 @@ import { RealtimeService } from './realtime.service';
 import { RealtimeSubscriber } from './realtime.subscriber';
 import { ConversationsDataModule } from '../conversations/conversations-data.module';
 
-/** Global so every writer can publish after commit without importing cycles. */
-@Global()
+/** Sockets: the gateway, and the subscriber that turns committed events into socket events. Writers never import it. */
 @Module({
   imports: [ConversationsDataModule],
   providers: [InboxGateway, RealtimeEmitter, RealtimeQuery, RealtimeService, RealtimeSubscriber],
