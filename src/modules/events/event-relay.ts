@@ -24,6 +24,7 @@ export class EventRelay implements OnApplicationBootstrap, BeforeApplicationShut
   private timer?: NodeJS.Timeout;
   private stopped = false;
   private idleWaiters: (() => void)[] = [];
+  private settling: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly events: DomainEventRepository,
@@ -55,12 +56,13 @@ export class EventRelay implements OnApplicationBootstrap, BeforeApplicationShut
     this.stopped = true;
     clearTimeout(this.timer);
     await this.draining;
+    await this.settling;
   }
 
   /** Resolves once everything committed here so far has been relayed (tests, shutdown). */
-  idle(): Promise<void> {
-    if (!this.draining && this.queue.length === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  async idle(): Promise<void> {
+    if (this.draining || this.queue.length > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    await this.settling;
   }
 
   /** Events whose lease ran out: relayed by whichever process claims them first. */
@@ -104,8 +106,14 @@ export class EventRelay implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   private async deliver(batch: readonly StoredEvent[]): Promise<void> {
+    const started = performance.now();
     const failed = await this.run(batch);
-    if (failed === null) return this.settle(batch.map((e) => e.id), [], '');
+    if (failed === null) {
+      this.logger.debug(`relayed ${batch.length} event(s) in ${(performance.now() - started).toFixed(1)} ms, oldest committed ${Date.now() - batch[0].occurredAt.getTime()} ms ago`);
+      // The outbox rows go in the background: the next batch need not wait for the DELETE.
+      this.settling = this.settling.then(() => this.settle(batch.map((e) => e.id), [], ''));
+      return;
+    }
     // One poison event must not hold the others back: retry the batch one event at a time.
     const bad: string[] = [];
     let error = failed;
@@ -124,7 +132,9 @@ export class EventRelay implements OnApplicationBootstrap, BeforeApplicationShut
     let error: string | null = null;
     for (const s of this.subscribers) {
       try {
+        const t = performance.now();
         await s.handle(events);
+        if (this.cfg.logLevel === 'debug' || this.cfg.logLevel === 'trace') this.logger.debug(`  ${s.name}: ${(performance.now() - t).toFixed(1)} ms`);
       } catch (e) {
         error ??= `${s.name}: ${(e as Error).message}`;
         this.logger.warn(`subscriber ${s.name} failed on ${events.length} event(s): ${(e as Error).message}`);

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import { Db } from '../../infra/database/db';
-import { EntityTarget, ObjectLiteral } from 'typeorm';
-import { entityColumns, hydrateEntity, preparedQuery } from '../../infra/database/prepared';
+import { hydrateEntity, preparedQuery } from '../../infra/database/prepared';
+import { FACTS_COLUMNS, FACTS_JOINS, FactsRow, toFacts } from '../access/conversation-facts.repository';
+import type { ConversationFacts } from '../access/folder-rules';
 import { ConversationEntity } from '../conversations/conversation.entity';
 import { MessageEntity } from '../conversations/message.entity';
 import { CustomerEntity } from '../customers/customer.entity';
@@ -12,41 +14,60 @@ export interface ConversationRow {
   lastMessage: MessageEntity | null;
 }
 
-/** SQL for real-time fan-out: a constant number of queries per batch of changes, whatever the org size. */
+export interface FanOutState {
+  facts: ConversationFacts;
+  row: ConversationRow | null;
+}
+
+/** `alias."col" AS "prefix_col"` for every selectable column of an entity. */
+function prefixed(em: EntityManager, entity: EntityTarget<ObjectLiteral>, alias: string, prefix: string): string {
+  return em.connection
+    .getMetadata(entity)
+    .columns.filter((c) => c.isSelect)
+    .map((c) => `${alias}."${c.databaseName}" AS "${prefix}${c.databaseName}"`)
+    .join(', ');
+}
+
+function unprefixed(row: Record<string, unknown>, prefix: string): Record<string, unknown> | null {
+  const out: Record<string, unknown> = {};
+  let any = false;
+  for (const k in row) {
+    if (k.startsWith(prefix)) {
+      out[k.slice(prefix.length)] = row[k];
+      if (row[k] !== null) any = true;
+    }
+  }
+  return any ? out : null;
+}
+
+/**
+ * SQL for real-time fan-out: ONE query per batch of changes, whatever the batch or org size —
+ * each conversation's access facts after the change together with the rows its events carry
+ * (the conversation, its customer, its preview message).
+ */
 @Injectable()
 export class RealtimeQuery {
-  private readonly sql = new Map<string, string>();
+  private sql?: string;
 
   constructor(private readonly db: Db) {}
 
-  /**
-   * The rows a batch of changes publishes: conversations, their customers and previews, one
-   * query each whatever the batch size. `known`: messages the caller already holds (the
-   * changes' own), so previews are not read again.
-   */
-  async conversations(orgId: string, ids: readonly string[], known: readonly MessageEntity[] = []): Promise<Map<string, ConversationRow>> {
-    const conversations = await this.many(ConversationEntity, 'conversations', orgId, ids);
-    const customers = new Map((await this.many(CustomerEntity, 'customers', orgId, conversations.map((c) => c.customerId))).map((c) => [c.id, c]));
-    const messages = new Map(known.map((m) => [m.id, m]));
-    const missing = conversations.map((c) => c.lastMessageId).filter((id): id is string => !!id && !messages.has(id));
-    for (const m of await this.many(MessageEntity, 'messages', orgId, missing)) messages.set(m.id, m);
-    const out = new Map<string, ConversationRow>();
-    for (const conversation of conversations) {
-      const customer = customers.get(conversation.customerId);
-      if (customer) out.set(conversation.id, { conversation, customer, lastMessage: (conversation.lastMessageId && messages.get(conversation.lastMessageId)) || null });
+  async states(orgId: string, ids: readonly string[]): Promise<Map<string, FanOutState>> {
+    if (ids.length === 0) return new Map();
+    const em = this.db.manager;
+    this.sql ??= `SELECT ${FACTS_COLUMNS}, ${prefixed(em, ConversationEntity, 'c', 'c__')}, ${prefixed(em, CustomerEntity, 'cu', 'cu__')},
+                         ${prefixed(em, MessageEntity, 'lm', 'lm__')}
+                    FROM conversations c ${FACTS_JOINS}
+                    JOIN customers cu ON cu.id = c.customer_id
+                    LEFT JOIN messages lm ON lm.id = c.last_message_id
+                   WHERE c.org_id = $1 AND c.id = ANY($2::uuid[])`;
+    const rows = await preparedQuery<FactsRow & Record<string, unknown>>(em, this.sql, [orgId, [...new Set(ids)]]);
+    const out = new Map<string, FanOutState>();
+    for (const r of rows) {
+      const conversation = hydrateEntity(em, ConversationEntity, unprefixed(r, 'c__')!);
+      const customer = hydrateEntity(em, CustomerEntity, unprefixed(r, 'cu__')!);
+      const lm = unprefixed(r, 'lm__');
+      out.set(r.id, { facts: toFacts(r), row: { conversation, customer, lastMessage: lm ? hydrateEntity(em, MessageEntity, lm) : null } });
     }
     return out;
-  }
-
-  private async many<E extends ObjectLiteral>(entity: EntityTarget<E>, table: string, orgId: string, ids: readonly string[]): Promise<E[]> {
-    if (ids.length === 0) return [];
-    const em = this.db.manager;
-    let sql = this.sql.get(table);
-    if (!sql) {
-      sql = `SELECT ${entityColumns(em, entity)} FROM ${table} WHERE org_id = $1 AND id = ANY($2::uuid[])`;
-      this.sql.set(table, sql);
-    }
-    const rows = await preparedQuery<Record<string, unknown>>(em, sql, [orgId, [...new Set(ids)]]);
-    return rows.map((r) => hydrateEntity(em, entity, r));
   }
 }
