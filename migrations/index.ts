@@ -6,6 +6,8 @@ import { Notifications1764000400000 } from './1764000400000-Notifications';
 import { FolderRanges1764000500000 } from './1764000500000-FolderRanges';
 import { FolderScopeInIndexes1764000600000 } from './1764000600000-FolderScopeInIndexes';
 import { DomainEvents1764000700000 } from './1764000700000-DomainEvents';
+import { RejectedInboundEvents1764000800000 } from './1764000800000-RejectedInboundEvents';
+import { IdempotencyKeys1764000900000 } from './1764000900000-IdempotencyKeys';
 
 /** Every migration, in order. Listed explicitly so ts-node, jest and the built server load the same set. */
-export const MIGRATIONS = [Foundation1764000000000, Channels1764000100000, Folders1764000200000, BindingLinks1764000300000, Notifications1764000400000, FolderRanges1764000500000, FolderScopeInIndexes1764000600000, DomainEvents1764000700000];
+export const MIGRATIONS = [Foundation1764000000000, Channels1764000100000, Folders1764000200000, BindingLinks1764000300000, Notifications1764000400000, FolderRanges1764000500000, FolderScopeInIndexes1764000600000, DomainEvents1764000700000, RejectedInboundEvents1764000800000, IdempotencyKeys1764000900000];

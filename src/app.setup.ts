@@ -6,14 +6,19 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { appConfig } from './infra/config/app.config';
 import { HttpExceptionFilter } from './infra/http/http-exception.filter';
+import { documentIdempotencyKey, IdempotencyInterceptor } from './infra/http/idempotency.interceptor';
 import { RedisIoAdapter, socketKey } from './infra/redis/redis-io.adapter';
+import { restCorsOptions } from './modules/auth/cross-origin';
 
 /** Everything main.ts and the e2e tests share, so tests drive exactly the server users run. */
 export function configureApp(app: INestApplication): void {
   const cfg = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
   const express = app as NestExpressApplication;
   express.useLogger(app.get(Logger));
-  express.set('trust proxy', 'loopback');
+  // TRUST_PROXY: whose X-Forwarded-For decides req.ip, the client address login throttling counts.
+  express.set('trust proxy', cfg.trustProxy);
+  // CORS_ORIGINS (default the PUBLIC_URL origin) get CORS headers; other origins get none.
+  app.enableCors(restCorsOptions(cfg.corsOrigins));
   // Webhooks keep their raw bytes: signatures are computed over exactly what the provider sent.
   express.use('/webhooks', raw({ type: () => true, limit: cfg.webhookBodyLimit }));
   express.useBodyParser('json', { limit: cfg.bodyLimit });
@@ -34,6 +39,8 @@ export function configureApp(app: INestApplication): void {
     }),
   );
   app.useGlobalFilters(new HttpExceptionFilter());
+  // Idempotency-Key on authenticated POSTs: key and write commit in one transaction (idempotency.interceptor.ts).
+  app.useGlobalInterceptors(IdempotencyInterceptor.create(app));
   app.useWebSocketAdapter(new RedisIoAdapter(app, cfg.redisUrl, socketKey(cfg.redisPrefix)));
   app.enableShutdownHooks();
 
@@ -43,5 +50,5 @@ export function configureApp(app: INestApplication): void {
     .setVersion('1')
     .addBearerAuth()
     .build();
-  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc), { jsonDocumentUrl: 'api/docs-json' });
+  SwaggerModule.setup('api/docs', app, () => documentIdempotencyKey(SwaggerModule.createDocument(app, doc)), { jsonDocumentUrl: 'api/docs-json' });
 }

@@ -66,3 +66,43 @@ describe('loadAppConfig', () => {
     expect(() => loadAppConfig({ ...base, DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
   });
 });
+
+describe('loadAppConfig: login throttle, TRUST_PROXY, CORS_ORIGINS', () => {
+  it('limits per address and account, and per address across accounts (100, or LOGIN_THROTTLE_LIMIT when higher)', () => {
+    expect(loadAppConfig(base).loginThrottle).toEqual({ limit: 20, ttlMs: 60000, addressLimit: 100 });
+    expect(loadAppConfig({ ...base, LOGIN_THROTTLE_LIMIT: '500' }).loginThrottle.addressLimit).toBe(500);
+    expect(loadAppConfig({ ...base, LOGIN_THROTTLE_ADDRESS_LIMIT: '30' }).loginThrottle.addressLimit).toBe(30);
+    for (const bad of ['0', '-5', '2.5', 'many']) {
+      expect(() => loadAppConfig({ ...base, LOGIN_THROTTLE_ADDRESS_LIMIT: bad })).toThrow(/LOGIN_THROTTLE_ADDRESS_LIMIT: is invalid/);
+    }
+  });
+
+  it('trusts no proxy by default; reads hops, or addresses and CIDRs', () => {
+    expect(loadAppConfig(base).trustProxy).toBe(false);
+    expect(loadAppConfig({ ...base, TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadAppConfig({ ...base, TRUST_PROXY: '0' }).trustProxy).toBe(false);
+    expect(loadAppConfig({ ...base, TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadAppConfig({ ...base, TRUST_PROXY: '10.0.0.0/8, 192.168.1.7,fd00::/8, loopback' }).trustProxy).toEqual(['10.0.0.0/8', '192.168.1.7', 'fd00::/8', 'loopback']);
+  });
+
+  it('refuses a TRUST_PROXY that is not hops, addresses or CIDRs (true would trust any X-Forwarded-For)', () => {
+    for (const bad of ['true', 'yes', '10.0.0.0/33', '10.0.0.0/8,nope', 'proxy.example.com', '1000']) {
+      expect(() => loadAppConfig({ ...base, TRUST_PROXY: bad })).toThrow(/TRUST_PROXY: is invalid/);
+    }
+  });
+
+  it('allows the PUBLIC_URL origin by default, or exactly the CORS_ORIGINS list (normalised)', () => {
+    expect(loadAppConfig(base).corsOrigins).toEqual(['http://localhost:3000']);
+    expect(loadAppConfig({ ...base, PUBLIC_URL: 'https://Inbox.Example.com/base/' }).corsOrigins).toEqual(['https://inbox.example.com']);
+    expect(loadAppConfig({ ...base, CORS_ORIGINS: 'https://console.example.com, http://localhost:5173/,https://CONSOLE.example.com:443' }).corsOrigins).toEqual([
+      'https://console.example.com',
+      'http://localhost:5173',
+    ]);
+  });
+
+  it('refuses CORS_ORIGINS entries that are not bare http(s) origins', () => {
+    for (const bad of ['*', 'console.example.com', 'https://x.example.com/app', 'ftp://x.example.com', 'https://a.example.com,null', 'https://u:p@x.example.com']) {
+      expect(() => loadAppConfig({ ...base, CORS_ORIGINS: bad })).toThrow(/CORS_ORIGINS: is invalid/);
+    }
+  });
+});

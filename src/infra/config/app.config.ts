@@ -1,4 +1,5 @@
 import { registerAs } from '@nestjs/config';
+import { isIP } from 'net';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsBoolean,
@@ -23,6 +24,59 @@ class Base64Key32 implements ValidatorConstraintInterface {
   }
   defaultMessage(): string {
     return 'SECRETS_KEY must be 32 bytes encoded as base64 (e.g. `openssl rand -base64 32`)';
+  }
+}
+
+/** `TRUST_PROXY` as express's `trust proxy`: false, a number of hops, or addresses / CIDRs. */
+export type TrustProxy = false | number | string[];
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** `false`/empty → false; `2` → 2 hops; `10.0.0.0/8, 127.0.0.1, loopback` → that list; anything else (`true` too) → undefined. */
+export function parseTrustProxy(value: unknown): TrustProxy | undefined {
+  const raw = value === undefined ? '' : String(value).trim();
+  if (raw === '' || raw.toLowerCase() === 'false') return false;
+  if (/^\d{1,3}$/.test(raw)) return Number(raw) === 0 ? false : Number(raw);
+  const items = raw.split(',').map((x) => x.trim()).filter(Boolean);
+  const ok = (item: string) => {
+    if (PROXY_NAMES.includes(item) || isIP(item) !== 0) return true;
+    const m = /^([^/]+)\/(\d{1,3})$/.exec(item);
+    return !!m && isIP(m[1]) !== 0 && Number(m[2]) <= (isIP(m[1]) === 4 ? 32 : 128);
+  };
+  return items.length > 0 && items.every(ok) ? items : undefined;
+}
+
+/** `CORS_ORIGINS` → normalised origins (`https://console.example.com`), or undefined when one is not a bare http(s) origin. */
+export function parseOrigins(value: unknown): string[] | undefined {
+  const items = String(value ?? '').split(',').map((x) => x.trim().replace(/\/+$/, '')).filter(Boolean);
+  const origins = items.map((item) => {
+    try {
+      const u = new URL(item);
+      const bare = u.pathname === '/' && !u.search && !u.hash && !u.username && !u.password && !item.includes('/', u.protocol.length + 2);
+      return ['http:', 'https:'].includes(u.protocol) && bare ? u.origin : undefined;
+    } catch {
+      return undefined;
+    }
+  });
+  return origins.length > 0 && origins.every(Boolean) ? [...new Set(origins as string[])] : undefined;
+}
+
+@ValidatorConstraint({ name: 'trustProxy' })
+class TrustProxySpec implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return parseTrustProxy(value) !== undefined;
+  }
+  defaultMessage(): string {
+    return 'TRUST_PROXY must be false, a number of proxy hops, or a comma-separated list of addresses/CIDRs (`true` would trust any X-Forwarded-For)';
+  }
+}
+
+@ValidatorConstraint({ name: 'originList' })
+class OriginList implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return parseOrigins(value) !== undefined;
+  }
+  defaultMessage(): string {
+    return 'CORS_ORIGINS must be a comma-separated list of origins such as https://console.example.com (scheme, host, optional port; no path, no *)';
   }
 }
 
@@ -119,6 +173,18 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1)
   LOGIN_THROTTLE_TTL_SECONDS: number = 60;
 
+  /** Login and signup attempts per client address, all accounts together, per window; defaults to 100 (or LOGIN_THROTTLE_LIMIT when higher). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  LOGIN_THROTTLE_ADDRESS_LIMIT?: number;
+
+  /** Which proxies' X-Forwarded-For is believed for the client address (throttling): false, hops, or addresses/CIDRs. */
+  @IsOptional() @Validate(TrustProxySpec)
+  TRUST_PROXY: string = 'false';
+
+  /** Browser origins allowed to call the API and open sockets (comma-separated); default: the PUBLIC_URL origin. */
+  @IsOptional() @Validate(OriginList)
+  CORS_ORIGINS?: string;
+
   @IsOptional() @IsString()
   BODY_LIMIT: string = '1mb';
 
@@ -137,6 +203,10 @@ export class EnvironmentVariables {
   /** Socket connection-state recovery window: a socket reconnecting within it gets the events it missed (SPEC §20). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600)
   REALTIME_RECOVERY_SECONDS: number = 120;
+
+  /** A socket whose unsent output (engine.io queue + websocket buffer) passes this is dropped as a slow consumer (docs/realtime.md). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(16384) @Max(1073741824)
+  REALTIME_MAX_SOCKET_BUFFER_BYTES: number = 1048576;
 
   /** How long the process that committed an event has to relay it before any process may (it died, or its relay failed). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600)
@@ -164,11 +234,17 @@ export interface AppConfig {
   smtp: { url?: string; from: string };
   vapid: { publicKey?: string; privateKey?: string; subject?: string };
   logLevel: string;
-  loginThrottle: { limit: number; ttlMs: number };
+  /** `limit` per client address and account; `addressLimit` per client address, all accounts together. */
+  loginThrottle: { limit: number; ttlMs: number; addressLimit: number };
+  /** express `trust proxy`: decides `req.ip`, the client address the login throttle counts. */
+  trustProxy: TrustProxy;
+  /** Origins that get CORS headers on REST and may open socket.io connections. */
+  corsOrigins: string[];
   bodyLimit: string;
   webhookBodyLimit: string;
   outbound: { attempts: number; backoffMs: number };
   realtimeRecoveryMs: number;
+  realtimeMaxSocketBufferBytes: number;
   eventRelay: { leaseSeconds: number; pollMs: number };
 }
 
@@ -211,12 +287,19 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     smtp: { url: vars.SMTP_URL, from: vars.SMTP_FROM },
     vapid: { publicKey: vars.VAPID_PUBLIC_KEY, privateKey: vars.VAPID_PRIVATE_KEY, subject: vars.VAPID_SUBJECT },
     logLevel: vars.LOG_LEVEL,
-    loginThrottle: { limit: vars.LOGIN_THROTTLE_LIMIT, ttlMs: vars.LOGIN_THROTTLE_TTL_SECONDS * 1000 },
+    loginThrottle: {
+      limit: vars.LOGIN_THROTTLE_LIMIT,
+      ttlMs: vars.LOGIN_THROTTLE_TTL_SECONDS * 1000,
+      addressLimit: vars.LOGIN_THROTTLE_ADDRESS_LIMIT ?? Math.max(100, vars.LOGIN_THROTTLE_LIMIT),
+    },
+    trustProxy: parseTrustProxy(vars.TRUST_PROXY) as TrustProxy,
+    corsOrigins: vars.CORS_ORIGINS ? parseOrigins(vars.CORS_ORIGINS)! : [new URL(vars.PUBLIC_URL ?? `http://localhost:${vars.PORT}`).origin],
     bodyLimit: vars.BODY_LIMIT,
     webhookBodyLimit: vars.WEBHOOK_BODY_LIMIT,
     eventRelay: { leaseSeconds: vars.EVENT_RELAY_LEASE_SECONDS, pollMs: vars.EVENT_RELAY_POLL_MS },
     outbound: { attempts: vars.OUTBOUND_ATTEMPTS, backoffMs: vars.OUTBOUND_BACKOFF_MS },
     realtimeRecoveryMs: vars.REALTIME_RECOVERY_SECONDS * 1000,
+    realtimeMaxSocketBufferBytes: vars.REALTIME_MAX_SOCKET_BUFFER_BYTES,
   };
 }
 

@@ -70,12 +70,13 @@ export async function preparedEntity<E extends ObjectLiteral>(
 }
 
 /** The entity's selectable columns (`withHidden`: `select: false` ones too), quoted, for `SELECT …` or `RETURNING …` lists. */
-export function entityColumns(db: DataSource | EntityManager, entity: EntityTarget<ObjectLiteral>, opts: { withHidden?: boolean } = {}): string {
+export function entityColumns(db: DataSource | EntityManager, entity: EntityTarget<ObjectLiteral>, opts: { withHidden?: boolean; alias?: string } = {}): string {
   const em = db instanceof DataSource ? db.manager : db;
+  const alias = opts.alias ? `${opts.alias}.` : '';
   return em.connection
     .getMetadata(entity)
     .columns.filter((c) => c.isSelect || opts.withHidden)
-    .map((c) => `"${c.databaseName}"`)
+    .map((c) => `${alias}"${c.databaseName}"`)
     .join(', ');
 }
 

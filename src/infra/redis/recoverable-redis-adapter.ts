@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { RedisAdapter } from '@socket.io/redis-adapter';
 import type Redis from 'ioredis';
+import type { Socket } from 'socket.io';
 import {
   compareOffsets,
   decodeEntryData,
@@ -12,6 +13,7 @@ import {
   sleep,
   withRecoveryScripts,
 } from './socket-recovery';
+import { closeNow, configuredMaxSocketBufferBytes, EngineConnection, SLOW_CONSUMER_RESYNC, SlowConsumerGuard, slowConsumerLimits } from './slow-consumer';
 
 type SessionToPersist = Parameters<RedisAdapter['persistSession']>[0];
 type RestoredSession = Awaited<ReturnType<RedisAdapter['restoreSession']>>;
@@ -30,6 +32,11 @@ export interface RecoveryOptions {
   windowMs: number;
   /** A new connection (with its own `error` listener) for the blocking stream reads, one per namespace that reads. */
   readerConnection: () => Redis;
+  /**
+   * Unsent bytes per socket beyond which it is dropped as a slow consumer (docs/realtime.md
+   * "Slow consumers"); defaults to `REALTIME_MAX_SOCKET_BUFFER_BYTES` from the environment.
+   */
+  maxSocketBufferBytes?: number;
 }
 
 /** Entries read per Lua call while replaying (bounds how long one call blocks Redis). */
@@ -57,6 +64,8 @@ class StreamReader {
     private readonly key: string,
     private readonly deliver: (id: string, rooms: string, data: Buffer) => void,
     private readonly onError: (e: unknown) => void,
+    /** Called before the entries of each read are delivered (in one go). */
+    private readonly onRound: () => void = () => undefined,
   ) {
     this.ready = this.init();
     void this.ready.then(() => this.loop());
@@ -111,6 +120,7 @@ class StreamReader {
       try {
         const reply = (await this.client.xreadBuffer('COUNT', READ_COUNT, 'BLOCK', 5000, 'STREAMS', this.key, this.lastId!)) as [Buffer, [Buffer, Buffer[]][]][] | null;
         if (!reply || this.stopped) continue;
+        this.onRound();
         for (const [, entries] of reply) {
           for (const [rawId, fields] of entries) {
             const id = rawId.toString();
@@ -146,7 +156,8 @@ class StreamReader {
  * `@socket.io/redis-emitter` keep working) plus events read from the recovery stream and
  * connection-state recovery backed by Redis: sessions are stored on disconnect
  * (`SET … PX window`) and restored by any process, with the missed events read back from
- * the stream (see socket-recovery.ts).
+ * the stream (see socket-recovery.ts). A socket that falls too far behind is closed instead of
+ * buffering without bound (slow-consumer.ts).
  */
 export class RecoverableRedisAdapter extends RedisAdapter {
   private readonly logger = new Logger('SocketRecovery');
@@ -157,6 +168,11 @@ export class RecoverableRedisAdapter extends RedisAdapter {
   private readonly failures = new Map<string, ResyncReason>();
   private reader?: StreamReader;
   private guard?: RestoreGuard;
+  private readonly slowConsumers: SlowConsumerGuard;
+  /** A replay larger than this gets `resync` (`too-many`): it must leave room in the socket's buffer for live events. */
+  private readonly maxReplayBytes: number;
+  private slowDropped = 0;
+  private slowReportedAt = 0;
 
   constructor(
     nsp: any,
@@ -167,6 +183,9 @@ export class RecoverableRedisAdapter extends RedisAdapter {
     super(nsp, pub, sub, { key: recovery.key });
     this.redis = withRecoveryScripts(pub);
     this.streamKey = recoveryStreamKey(recovery.key, nsp.name);
+    const maxBytes = recovery.maxSocketBufferBytes ?? configuredMaxSocketBufferBytes();
+    this.slowConsumers = new SlowConsumerGuard(slowConsumerLimits(maxBytes));
+    this.maxReplayBytes = Math.floor(maxBytes / 2);
     // socket.io always creates the main namespace; it gets a reader only if a socket ever joins it.
     if (nsp.name !== '/') this.startReader();
   }
@@ -223,17 +242,68 @@ export class RecoverableRedisAdapter extends RedisAdapter {
 
   private startReader(): StreamReader {
     if (!this.reader) {
-      this.reader = new StreamReader(this.recovery.readerConnection(), this.streamKey, (id, rooms, data) => this.deliver(id, rooms, data), this.logReadFailure);
+      this.reader = new StreamReader(
+        this.recovery.readerConnection(),
+        this.streamKey,
+        (id, rooms, data) => this.deliver(id, rooms, data),
+        this.logReadFailure,
+        () => this.slowConsumers.nextRound(),
+      );
     }
     return this.reader;
   }
 
-  /** One stream entry to the local sockets in its rooms, with its id as the offset. */
+  /**
+   * One stream entry to the local sockets in its rooms, with its id as the offset; a socket too
+   * far behind (slow-consumer.ts) is left out (`except`: each socket is alone in its id's room)
+   * and closed.
+   */
   private deliver(id: string, roomsField: string, data: Buffer): void {
     const rooms = roomsField.split(' ').filter((r) => r.length > 0);
     if (!rooms.some((r) => this.rooms.has(r))) return; // nobody here: not even decoded
+    const except = new Set<string>();
+    let tooSlow: Socket[] | undefined;
+    for (const room of rooms) {
+      const ids = this.rooms.get(room);
+      if (!ids) continue;
+      for (const sid of ids) {
+        const socket = this.nsp.sockets.get(sid);
+        if (!socket) continue;
+        // the entry's size stands for the frame's (msgpack vs JSON); a socket in two of its rooms is counted twice
+        const verdict = this.slowConsumers.check(socket.conn as unknown as EngineConnection, data.length);
+        if (verdict === 'write') continue;
+        except.add(sid);
+        if (verdict === 'drop') (tooSlow ??= []).push(socket);
+      }
+    }
     const packet = { type: 2 /* EVENT */, data: decodeEntryData(data, id), nsp: this.nsp.name };
-    super.broadcast(packet, { rooms: new Set(rooms), except: new Set(), flags: { local: true } });
+    super.broadcast(packet, { rooms: new Set(rooms), except, flags: { local: true } });
+    if (tooSlow) this.dropSlowConsumers(tooSlow);
+  }
+
+  /**
+   * Sockets too far behind get nothing more: `resync` is queued (a client that is merely slow may
+   * still read it), then the transport is closed at once, freeing what it buffered. That close is a
+   * transport close for socket.io, so the session is kept and the client reconnects by itself:
+   * replayed from its offset if that fits (1,000 events, half the buffer bound), else `resync`.
+   */
+  private dropSlowConsumers(sockets: Socket[]): void {
+    for (const socket of sockets) {
+      try {
+        socket.emit('resync', SLOW_CONSUMER_RESYNC);
+        closeNow(socket.conn as unknown as EngineConnection);
+      } catch (e) {
+        this.logger.warn(`closing a slow socket failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    this.slowDropped += sockets.length;
+    const now = Date.now();
+    if (now - this.slowReportedAt >= 10_000) {
+      const max = this.slowConsumers.limits.maxBytes;
+      this.logger.warn(`closed ${this.slowDropped} slow socket(s) since the last report: more than ${max} bytes (or ${this.slowConsumers.limits.maxPackets} packets) unsent`);
+      this.slowDropped = 0;
+      this.slowReportedAt = now;
+    }
   }
 
   /**
@@ -254,6 +324,7 @@ export class RecoverableRedisAdapter extends RedisAdapter {
 
       const needles = session.rooms.filter((r) => r !== session.sid).map((r) => ` ${r} `);
       const missed: unknown[][] = [];
+      let missedBytes = 0;
       let after = offset;
       for (let first = true; ; first = false) {
         const until = reader.lastId!;
@@ -261,8 +332,11 @@ export class RecoverableRedisAdapter extends RedisAdapter {
         const reply = await this.redis.socketRecoveryReplayBuffer(this.streamKey, after, until, REPLAY_BATCH, first ? '1' : '0', ...needles);
         if (!reply) return this.fail(pid, 'unavailable');
         const [last, scanned, hits] = reply;
-        for (let i = 0; i + 1 < hits.length; i += 2) missed.push(decodeEntryData(hits[i + 1], hits[i].toString()));
-        if (missed.length > MAX_REPLAY) return this.fail(pid, 'too-many');
+        for (let i = 0; i + 1 < hits.length; i += 2) {
+          missedBytes += hits[i + 1].length;
+          missed.push(decodeEntryData(hits[i + 1], hits[i].toString()));
+        }
+        if (missed.length > MAX_REPLAY || missedBytes > this.maxReplayBytes) return this.fail(pid, 'too-many');
         after = Number(scanned) < REPLAY_BATCH ? until : last.toString();
       }
       return { ...session, missedPackets: missed };

@@ -3,6 +3,7 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import Redis from 'ioredis';
 import { ServerOptions } from 'socket.io';
 import { APP_CONFIG, AppConfig } from '../config/app.config';
+import { socketCorsFor } from '../../modules/auth/cross-origin';
 import { createRecoverableAdapter } from './recoverable-redis-adapter';
 import { closeRedis, redisFailureLogger } from './socket-recovery';
 
@@ -37,7 +38,8 @@ export class RedisIoAdapter extends IoAdapter {
     const windowMs = this.recoveryWindowMs ?? this.configuredWindowMs();
     const server = super.createIOServer(port, {
       ...options,
-      cors: { origin: true, credentials: true },
+      // Only CORS_ORIGINS (default the PUBLIC_URL origin) may open sockets from a browser.
+      cors: socketCorsFor(this.app),
       // Middlewares are skipped on a successful recovery so the socket is back in its rooms in
       // the same tick as the replay (no gap); RecoverableRedisAdapter instead re-checks the
       // member (active, token version) through the gateway's guard before restoring.
@@ -57,7 +59,7 @@ export class RedisIoAdapter extends IoAdapter {
       this.readers.push(c);
       return c;
     };
-    server.adapter(createRecoverableAdapter(this.pub, this.sub, { key: this.key, windowMs, readerConnection }));
+    server.adapter(createRecoverableAdapter(this.pub, this.sub, { key: this.key, windowMs, readerConnection, maxSocketBufferBytes: this.configured()?.realtimeMaxSocketBufferBytes }));
     return server;
   }
 
@@ -66,6 +68,14 @@ export class RedisIoAdapter extends IoAdapter {
     this.readers.forEach((r) => r.disconnect());
     // QUIT, not disconnect: sessions persisted by sockets closing just now are written first
     await Promise.all([closeRedis(this.pub), closeRedis(this.sub)]);
+  }
+
+  private configured(): AppConfig | undefined {
+    try {
+      return this.app.get<AppConfig>(APP_CONFIG, { strict: false });
+    } catch {
+      return undefined;
+    }
   }
 
   private configuredWindowMs(): number {

@@ -10,6 +10,21 @@ export interface AccessTokenClaims {
   tv: number;
 }
 
+/** Clock difference tolerated between the issuing and the verifying process. */
+export const TOKEN_CLOCK_SKEW_SECONDS = 60;
+
+/**
+ * jsonwebtoken only checks `exp` when present: a token without one (signed by hand or another
+ * tool with the same secret) would never expire. Ours always carry `iat` and `exp`; anything
+ * else, or one issued in the future beyond the skew, or expiring before it was issued, is refused.
+ */
+export function hasSaneLifetime(claims: { iat?: unknown; exp?: unknown }, nowSeconds = Date.now() / 1000): boolean {
+  const { iat, exp } = claims;
+  if (typeof exp !== 'number' || !Number.isFinite(exp)) return false;
+  if (typeof iat !== 'number' || !Number.isFinite(iat)) return false;
+  return iat <= nowSeconds + TOKEN_CLOCK_SKEW_SECONDS && exp > iat && exp > nowSeconds;
+}
+
 /** Issues and resolves access tokens; REST and the socket handshake resolve them the same way. */
 @Injectable()
 export class TokenService {
@@ -26,12 +41,13 @@ export class TokenService {
   /** The active member behind a token, or null for a bad, expired, revoked or deactivated one. */
   async resolve(token: string | undefined): Promise<Viewer | null> {
     if (!token) return null;
-    let claims: AccessTokenClaims;
+    let claims: AccessTokenClaims & { iat?: unknown; exp?: unknown };
     try {
-      claims = await this.jwt.verifyAsync<AccessTokenClaims>(token);
+      claims = await this.jwt.verifyAsync<AccessTokenClaims & { iat?: unknown; exp?: unknown }>(token);
     } catch {
       return null;
     }
+    if (!hasSaneLifetime(claims)) return null;
     if (typeof claims.sub !== 'string' || typeof claims.org !== 'string') return null;
     if (!/^[0-9a-f-]{36}$/i.test(claims.sub) || !/^[0-9a-f-]{36}$/i.test(claims.org)) return null;
     const viewer = await this.viewers.findActive(claims.org, claims.sub);

@@ -7,13 +7,21 @@ import { RolesModule } from '../roles/roles.module';
 import { UnitsModule } from '../units/units.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
+import { credentialThrottlers } from './credential-throttler.guard';
+import { RedisThrottlerStorage } from './redis-throttler.storage';
+
+/** The Redis-backed throttle storage as a provider of its own, so it is one instance with a shutdown hook. */
+@Module({ providers: [RedisThrottlerStorage], exports: [RedisThrottlerStorage] })
+class ThrottlerStorageModule {}
 
 @Module({
   imports: [
     ThrottlerModule.forRootAsync({
-      inject: [appConfig.KEY],
-      useFactory: (cfg: ConfigType<typeof appConfig>) => ({
-        throttlers: [{ name: 'credentials', ttl: cfg.loginThrottle.ttlMs, limit: cfg.loginThrottle.limit }],
+      imports: [ThrottlerStorageModule],
+      inject: [appConfig.KEY, RedisThrottlerStorage],
+      useFactory: (cfg: ConfigType<typeof appConfig>, storage: RedisThrottlerStorage) => ({
+        storage,
+        throttlers: credentialThrottlers(cfg.loginThrottle),
       }),
     }),
     MembersModule,

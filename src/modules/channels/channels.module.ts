@@ -12,6 +12,7 @@ import { OutboundProcessor } from './outbound/outbound.processor';
 import { OutboundQueue } from './outbound/outbound.queue';
 import { OutboundSubscriber } from './outbound/outbound.subscriber';
 import { ProviderClient } from './outbound/provider-client';
+import { RejectedInboundEventRepository } from './rejected-inbound-event.repository';
 import { WebhooksController } from './webhooks.controller';
 import { WebhooksService } from './webhooks.service';
 
@@ -22,6 +23,7 @@ import { WebhooksService } from './webhooks.service';
     ChannelAccountRepository,
     ChannelAccountsService,
     InboundEventRepository,
+    RejectedInboundEventRepository,
     InboundService,
     WebhooksService,
     ProviderClient,

@@ -1,4 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Propagation, TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { Injectable, Logger } from '@nestjs/common';
+import { ClsService } from 'nestjs-cls';
 import { InboundBindingService } from '../binding/inbound-binding.service';
 import { ConversationRepository } from '../conversations/conversation.repository';
 import { MessageRepository } from '../conversations/message.repository';
@@ -6,7 +9,9 @@ import { PrivateSessionsService } from '../conversations/private-sessions.servic
 import { CustomerRepository } from '../customers/customer.repository';
 import { UnitOfWork } from '../events/unit-of-work';
 import { InboundEventRepository } from './inbound-event.repository';
-import { CustomerRef, InboundEvent } from './providers/inbound-event';
+import { CustomerRef, InboundEvent, RejectedInboundEvent } from './providers/inbound-event';
+import { excerpt, reasonText } from './providers/normalise';
+import { RejectedInboundEventRepository } from './rejected-inbound-event.repository';
 
 export interface InboundAccount {
   id: string;
@@ -16,6 +21,8 @@ export interface InboundAccount {
 export interface IngestResult {
   applied: number;
   skipped: number;
+  /** Events of this delivery that can never be stored (recorded in `rejected_inbound_events`). */
+  rejected: number;
 }
 
 interface CustomerContent {
@@ -30,12 +37,22 @@ interface CustomerContent {
  * after everything is committed, and a redelivered or concurrently duplicated event is a
  * no-op. What follows (sockets, notifications, the binding confirmation's delivery) is
  * relayed from the events recorded here, off the webhook's answer path.
+ *
+ * One bad event never blocks the others: the parser's rejections are recorded in the same
+ * unit of work, and an event that PostgreSQL still refuses (a data or integrity error) is
+ * rolled back alone — under its own savepoint — and recorded as rejected too. A connection
+ * or timeout error fails the whole webhook, so the provider delivers it again.
  */
 @Injectable()
 export class InboundService {
+  private readonly logger = new Logger('Inbound');
+
   constructor(
     private readonly uow: UnitOfWork,
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly cls: ClsService,
     private readonly events: InboundEventRepository,
+    private readonly rejections: RejectedInboundEventRepository,
     private readonly customers: CustomerRepository,
     private readonly conversations: ConversationRepository,
     private readonly messages: MessageRepository,
@@ -43,19 +60,53 @@ export class InboundService {
     private readonly inboundBinding: InboundBindingService,
   ) {}
 
-  ingest(account: InboundAccount, events: readonly InboundEvent[]): Promise<IngestResult> {
-    return this.uow.run(async () => {
-      const result: IngestResult = { applied: 0, skipped: 0 };
-      for (const event of events) {
-        if (!(await this.events.claim(account.id, event.eventKey))) {
-          result.skipped++;
+  async ingest(account: InboundAccount, events: readonly InboundEvent[], rejected: readonly RejectedInboundEvent[] = []): Promise<IngestResult> {
+    if (this.uow.active) return this.applyAll(account, events, rejected, true);
+    try {
+      // No savepoints on the way every valid webhook takes: two more statements per event for nothing.
+      return await this.uow.run(() => this.applyAll(account, events, rejected, false));
+    } catch (e) {
+      if (!isDataError(e)) throw e;
+      // One event's data aborted the transaction (and it rolled back whole): apply them all
+      // again, each under a savepoint, so that only the refused one is left out.
+      this.logger.warn({ accountId: account.id, code: errorCode(e) }, 'an inbound event was refused by the database: retrying the webhook event by event');
+      return this.uow.run(() => this.applyAll(account, events, rejected, true));
+    }
+  }
+
+  private async applyAll(account: InboundAccount, events: readonly InboundEvent[], parserRejected: readonly RejectedInboundEvent[], isolate: boolean): Promise<IngestResult> {
+    const rejected = [...parserRejected];
+    const result: IngestResult = { applied: 0, skipped: 0, rejected: 0 };
+    for (const event of events) {
+      let applied: boolean;
+      if (!isolate) {
+        applied = await this.claimAndApply(account, event);
+      } else {
+        const restore = checkpoint(uowState(this.cls));
+        try {
+          applied = await this.txHost.withTransaction(Propagation.Nested, () => this.claimAndApply(account, event));
+        } catch (e) {
+          if (!isDataError(e)) throw e;
+          // ROLLBACK TO SAVEPOINT undid its rows (and its claim: a redelivery tries it again,
+          // and is recorded once); what it recorded for after commit goes with them.
+          restore();
+          rejected.push({ eventKey: event.eventKey, reason: reasonText(`database refused the event: ${errorCode(e)} ${(e as Error).message}`), excerpt: excerpt(event) });
           continue;
         }
-        result.applied++;
-        await this.apply(account, event);
       }
-      return result;
-    });
+      if (applied) result.applied++;
+      else result.skipped++;
+    }
+    await this.rejections.record(account, rejected);
+    result.rejected = rejected.length;
+    return result;
+  }
+
+  /** False when the event key was already applied (a redelivery). */
+  private async claimAndApply(account: InboundAccount, event: InboundEvent): Promise<boolean> {
+    if (!(await this.events.claim(account.id, event.eventKey))) return false;
+    await this.apply(account, event);
+    return true;
   }
 
   private async apply(account: InboundAccount, e: InboundEvent): Promise<void> {
@@ -82,8 +133,13 @@ export class InboundService {
   }
 
   private async customerMessage(account: InboundAccount, who: CustomerRef & { timestamp: Date }, content: CustomerContent): Promise<void> {
-    const customer = await this.customers.upsertFromProvider(account.orgId, account.id, who.userId, who.displayName);
-    const conversation = await this.conversations.ensureForCustomerLocked(account.orgId, customer.id, account.id, who.timestamp);
+    // The usual case, a known customer writing again, costs one statement for both rows.
+    const known = await this.conversations.lockByCustomerRef(account.orgId, account.id, who.userId);
+    const reuse = known && (who.displayName === undefined || who.displayName === known.customerDisplayName);
+    const customer = reuse ? { id: known.conversation.customerId, created: false } : await this.customers.upsertFromProvider(account.orgId, account.id, who.userId, who.displayName);
+    const conversation = reuse
+      ? Object.assign(known.conversation, { created: false })
+      : await this.conversations.ensureForCustomerLocked(account.orgId, customer.id, account.id, who.timestamp);
     // A customer message in a private session is private too (SPEC §4); a reopening message is not.
     const session = conversation.status === 'open' ? await this.privateSessions.decide(conversation, null) : { private: false, unitIds: [] };
     // Reopening or a private session's unit changes who can read it: the fan-out compares with the state before.
@@ -110,4 +166,68 @@ export class InboundService {
     }
     await this.inboundBinding.tryBind(account, { customerId: customer.id, conversationId: conversation.id }, content.text);
   }
+}
+
+/** Unique keys an inbound event may collide on only through a concurrent delivery: the whole webhook fails and its retry finds the key taken. */
+const DEDUP_CONSTRAINTS = new Set([
+  'inbound_events_pkey',
+  'messages_provider_id_uq',
+  'customers_channel_account_id_external_id_key',
+  'conversations_customer_id_key',
+  'rejected_inbound_events_key_uq',
+]);
+
+function errorCode(e: unknown): string | undefined {
+  const err = e as { code?: unknown; driverError?: { code?: unknown } } | null;
+  const code = err?.code ?? err?.driverError?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * PostgreSQL refused the data itself — class 22 (data exception: bad encoding, value out of
+ * range, invalid JSON…) or 23 (integrity constraint) — other than a dedup conflict: applying
+ * the same event again can never succeed. Connection errors, timeouts (57014, 55P03),
+ * serialization failures and bugs are not: they fail the webhook.
+ */
+export function isDataError(e: unknown): boolean {
+  const code = errorCode(e);
+  if (!code || !/^2[23][0-9A-Z]{3}$/.test(code)) return false;
+  const err = e as { constraint?: unknown; driverError?: { constraint?: unknown } };
+  const constraint = err.constraint ?? err.driverError?.constraint;
+  return !(code === '23505' && typeof constraint === 'string' && DEDUP_CONSTRAINTS.has(constraint));
+}
+
+interface TouchedConversation {
+  created: unknown[];
+  updated: unknown[];
+}
+
+interface UowState {
+  events: unknown[];
+  conversations: Map<string, TouchedConversation>;
+}
+
+/**
+ * The open unit of work's recorded state (events to append, conversations touched). UnitOfWork
+ * keeps it in async context under a private symbol and has no savepoint of its own; a failing
+ * e2e test (test/poison-payloads.e2e-spec.ts) says when that changes.
+ */
+function uowState(cls: ClsService): UowState {
+  const store = (cls.isActive() ? cls.get() : undefined) as Record<symbol, unknown> | undefined;
+  for (const key of Object.getOwnPropertySymbols(store ?? {})) {
+    const v = store![key] as Partial<UowState> | undefined;
+    if (key.description === 'unit-of-work' && v && Array.isArray(v.events) && v.conversations instanceof Map) return v as UowState;
+  }
+  throw new Error('No unit-of-work state in async context: an event rolled back to its savepoint could not drop what it recorded');
+}
+
+/** Captures the state; the function returned puts it back (what was recorded since is dropped). */
+function checkpoint(state: UowState): () => void {
+  const events = state.events.length;
+  const conversations = [...state.conversations].map(([id, c]): [string, TouchedConversation] => [id, { ...c, created: [...c.created], updated: [...c.updated] }]);
+  return () => {
+    state.events.length = events;
+    state.conversations.clear();
+    for (const [id, c] of conversations) state.conversations.set(id, c);
+  };
 }

@@ -7,7 +7,8 @@ import { IngestResult } from './inbound.service';
 import { MetaChannel, WebhooksService } from './webhooks.service';
 
 const rawBody = (req: Request): Buffer => (Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
-const ack = (r: IngestResult) => ({ ok: true, applied: r.applied, duplicates: r.skipped });
+/** `rejected`: events that can never be stored, recorded in `rejected_inbound_events` (acknowledged: a redelivery would fail again). */
+const ack = (r: IngestResult) => ({ ok: true, applied: r.applied, duplicates: r.skipped, rejected: r.rejected });
 
 /**
  * Provider webhooks (outside /api/v1). Bodies arrive as raw bytes (see app.setup.ts) so

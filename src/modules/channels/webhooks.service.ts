@@ -3,7 +3,7 @@ import { SecretsCipher } from '../../infra/crypto/secrets-cipher';
 import { ChannelType } from './channel-account.entity';
 import { ChannelAccountRepository, ChannelAccountWithSecrets } from './channel-account.repository';
 import { InboundService, IngestResult } from './inbound.service';
-import { InboundEvent, MalformedPayloadError } from './providers/inbound-event';
+import { MalformedPayloadError, ParsedWebhook } from './providers/inbound-event';
 import { parseLineWebhook } from './providers/line.parser';
 import { parseMetaWebhook } from './providers/meta.parser';
 import { verifyLineSignature, verifyMetaSignature } from './providers/signatures';
@@ -12,7 +12,12 @@ import { parseWhatsAppWebhook } from './providers/whatsapp.parser';
 export type MetaChannel = 'messenger' | 'instagram' | 'whatsapp';
 const META_CHANNELS: readonly MetaChannel[] = ['messenger', 'instagram', 'whatsapp'];
 
-/** Webhook pipeline: account → signature over the raw bytes → JSON → provider parser → one unit of work → 200. */
+/**
+ * Webhook pipeline: account → signature over the raw bytes → JSON → provider parser (validates
+ * and normalises each event: docs/inbound-validation.md) → one unit of work → 200. Events that
+ * can never be stored are recorded as rejected and acknowledged with the rest: the provider
+ * stops redelivering them. Only a body that is not the provider's envelope is a 400.
+ */
 @Injectable()
 export class WebhooksService {
   private readonly logger = new Logger('Webhooks');
@@ -35,16 +40,17 @@ export class WebhooksService {
     } catch {
       throw new BadRequestException('Malformed JSON body');
     }
-    let events: InboundEvent[];
+    let parsed: ParsedWebhook;
     try {
-      events = this.parse(type, body, account.externalId);
+      parsed = this.parse(type, body, account.externalId);
     } catch (e) {
       if (e instanceof MalformedPayloadError) throw new BadRequestException(e.message);
       throw e;
     }
     // Committed: the 200 goes back now; sockets, notifications and sends follow from the recorded events.
-    const result = await this.inbound.ingest({ id: account.id, orgId: account.orgId }, events);
-    this.logger.debug({ accountId, type, applied: result.applied, skipped: result.skipped }, 'webhook applied');
+    const result = await this.inbound.ingest({ id: account.id, orgId: account.orgId }, parsed.events, parsed.rejected);
+    this.logger.debug({ accountId, type, applied: result.applied, skipped: result.skipped, rejected: result.rejected }, 'webhook applied');
+    if (result.rejected > 0) this.logger.warn({ accountId, type, rejected: result.rejected, reasons: parsed.rejected.slice(0, 5).map((r) => r.reason) }, 'webhook events rejected');
     return result;
   }
 
@@ -65,7 +71,7 @@ export class WebhooksService {
     return account;
   }
 
-  private parse(type: ChannelType, body: unknown, externalId: string): InboundEvent[] {
+  private parse(type: ChannelType, body: unknown, externalId: string): ParsedWebhook {
     switch (type) {
       case 'line':
         return parseLineWebhook(body);

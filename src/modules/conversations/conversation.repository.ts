@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Db } from '../../infra/database/db';
 import { OrgScopedRepository } from '../../infra/database/org-scoped.repository';
-import { preparedEntity, preparedQuery } from '../../infra/database/prepared';
+import { entityColumns, hydrateEntity, preparedEntity, preparedQuery } from '../../infra/database/prepared';
 import { ConversationFactsRepository } from '../access/conversation-facts.repository';
 import { UnitOfWork } from '../events/unit-of-work';
 import { ConversationEntity } from './conversation.entity';
@@ -17,6 +17,8 @@ const BY_ID = 'org_id = $1 AND id = $2::uuid';
  */
 @Injectable()
 export class ConversationRepository extends OrgScopedRepository<ConversationEntity> {
+  private byCustomerRefSql?: string;
+
   constructor(
     db: Db,
     private readonly facts: ConversationFactsRepository,
@@ -70,6 +72,22 @@ export class ConversationRepository extends OrgScopedRepository<ConversationEnti
     if (!conv) throw new Error('conversation vanished after upsert');
     if (!this.uow.hasBefore(conv.id)) this.uow.conversationTouched(orgId, conv.id, null);
     return Object.assign(conv, { created: true });
+  }
+
+  /**
+   * A known customer's conversation by the provider's user id, row-locked, with the customer's
+   * display name: one statement for the inbound path's usual case. Null when the customer or
+   * their conversation does not exist yet.
+   */
+  async lockByCustomerRef(orgId: string, channelAccountId: string, externalId: string): Promise<{ conversation: ConversationEntity; customerDisplayName: string } | null> {
+    const em = this.db.txManager;
+    this.byCustomerRefSql ??= `SELECT ${entityColumns(em, ConversationEntity, { alias: 'c' })}, cu.display_name AS "customer__display_name"
+       FROM customers cu JOIN conversations c ON c.customer_id = cu.id
+      WHERE cu.org_id = $1 AND cu.channel_account_id = $2 AND cu.external_id = $3
+      FOR UPDATE OF c`;
+    const [row] = await preparedQuery<Record<string, unknown>>(em, this.byCustomerRefSql, [orgId, channelAccountId, externalId]);
+    if (!row) return null;
+    return { conversation: hydrateEntity(em, ConversationEntity, row), customerDisplayName: row.customer__display_name as string };
   }
 
   /** The customer's conversation id (a customer has at most one). */

@@ -36,6 +36,26 @@ export interface InboundStatus extends Base {
   error?: string;
 }
 
+/**
+ * An event of the webhook that can never be stored (wrong types, ids out of bounds, fields
+ * nested too deep…): kept in `rejected_inbound_events`, never retried.
+ */
+export interface RejectedInboundEvent {
+  /** The dedup key the event would have had, when it could be read; a redelivery is then recorded once. */
+  eventKey: string | null;
+  /** Where and why, e.g. `events[2].message.packageId: expected a string`. */
+  reason: string;
+  /** The start of the event's JSON (≤ 500 chars, NUL-stripped), for whoever investigates. */
+  excerpt: string;
+}
+
+/** What a parser makes of one webhook: the events to apply (ordered by timestamp) and those rejected. */
+export interface ParsedWebhook {
+  events: InboundEvent[];
+  rejected: RejectedInboundEvent[];
+}
+
+/** The body is not the provider's envelope at all (400): nothing in it can be read as events. */
 export class MalformedPayloadError extends Error {}
 
 export const isObject = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);

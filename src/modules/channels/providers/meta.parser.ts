@@ -1,43 +1,102 @@
-import { InboundEvent, isObject, MalformedPayloadError } from './inbound-event';
+import { InboundEvent, isObject, MalformedPayloadError, ParsedWebhook } from './inbound-event';
+import { id, identifier, INBOUND_LIMITS, millis, optId, optText, optUrl, put, reject, rejectedKey, text, typeName, WebhookReader } from './normalise';
 
 /**
  * Messenger (`object: "page"`) and Instagram (`object: "instagram"`) webhooks → events.
  * Only entries for this account's page / IG id are taken; echoes of our own sends,
- * deletions and unsupported messages are skipped. `message.mid` is the dedup key.
+ * deletions and unsupported messages are skipped. `message.mid` is the dedup key. Each
+ * messaging item is read on its own: a malformed one is rejected with a reason, only a body
+ * that is not this envelope (`object`, `entry[]`) is refused as a whole.
  */
-export function parseMetaWebhook(body: unknown, object: 'page' | 'instagram', accountExternalId: string): InboundEvent[] {
+export function parseMetaWebhook(body: unknown, object: 'page' | 'instagram', accountExternalId: string): ParsedWebhook {
   if (!isObject(body) || !Array.isArray(body.entry)) throw new MalformedPayloadError('webhook: entry[] is required');
   if (body.object !== object) throw new MalformedPayloadError(`webhook: expected object "${object}"`);
-  const out: InboundEvent[] = [];
-  for (const entry of body.entry) {
-    if (!isObject(entry) || !Array.isArray(entry.messaging)) continue;
-    if (entry.id !== undefined && String(entry.id) !== accountExternalId) continue;
-    for (const m of entry.messaging) {
-      if (!isObject(m) || !isObject(m.sender) || typeof m.sender.id !== 'string') continue;
-      const userId = m.sender.id;
-      if (userId === accountExternalId) continue; // our own page speaking
-      const timestamp = new Date(typeof m.timestamp === 'number' ? m.timestamp : Date.now());
-      if (isObject(m.message) && typeof m.message.mid === 'string') {
-        const msg = m.message;
-        if (msg.is_echo || msg.is_deleted || msg.is_unsupported) continue;
-        const attachments = Array.isArray(msg.attachments)
-          ? msg.attachments.filter(isObject).map((a: Record<string, any>) => ({ type: String(a.type ?? 'file'), url: isObject(a.payload) ? a.payload.url : undefined }))
-          : [];
-        out.push({
-          kind: 'message',
-          eventKey: `mid:${msg.mid}`,
-          timestamp,
-          userId,
-          providerMessageId: msg.mid,
-          contentType: typeof msg.text === 'string' ? 'text' : String(attachments[0]?.type ?? 'unknown'),
-          text: typeof msg.text === 'string' ? msg.text : null,
-          attachments,
-        });
-      } else if (isObject(m.postback) && typeof m.postback.payload === 'string') {
-        const key = typeof m.postback.mid === 'string' ? m.postback.mid : `${userId}:${m.timestamp}`;
-        out.push({ kind: 'postback', eventKey: `postback:${key}`, timestamp, userId, data: m.postback.payload });
+  const reader = new WebhookReader();
+  const entries: unknown[] = body.entry;
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i];
+    const ep = `entry[${i}]`;
+    if (!isObject(entry)) {
+      reader.rejectItem(entry, ep, `expected an object, got ${typeName(entry)}`);
+      continue;
+    }
+    if (entry.id !== undefined) {
+      if (typeof entry.id !== 'string' && typeof entry.id !== 'number') {
+        reader.rejectItem(entry, `${ep}.id`, `expected a string id, got ${typeName(entry.id)}`);
+        continue;
       }
+      if (String(entry.id) !== accountExternalId) continue;
+    }
+    if (entry.messaging === undefined) continue; // `changes`, `standby`: not messages for this inbox
+    if (!Array.isArray(entry.messaging)) {
+      reader.rejectItem(entry, `${ep}.messaging`, `expected an array, got ${typeName(entry.messaging)}`);
+      continue;
+    }
+    const items: unknown[] = entry.messaging;
+    for (let j = 0; j < items.length; j++) {
+      const m = items[j];
+      const path = `${ep}.messaging[${j}]`;
+      reader.read(m, path, () => keyOf(m), () => messagingEvent(m, path, accountExternalId));
     }
   }
-  return out.sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime());
+  return reader.finish();
+}
+
+function keyOf(m: unknown): string | null {
+  if (!isObject(m)) return null;
+  if (isObject(m.message)) return rejectedKey(m.message.mid, (mid) => `mid:${mid}`);
+  if (isObject(m.postback)) return rejectedKey(m.postback.mid, (mid) => `postback:${mid}`);
+  return null;
+}
+
+function messagingEvent(m: unknown, path: string, accountExternalId: string): InboundEvent | null {
+  if (!isObject(m)) return reject(path, `expected an object, got ${typeName(m)}`);
+  if (!isObject(m.sender)) return reject(`${path}.sender`, `expected an object, got ${typeName(m.sender)}`);
+  const userId = id(m.sender.id, `${path}.sender.id`);
+  if (userId === accountExternalId) return null; // our own page speaking
+  const timestamp = millis(m.timestamp, `${path}.timestamp`);
+
+  if (m.message !== undefined) {
+    const msg = m.message;
+    const mp = `${path}.message`;
+    if (!isObject(msg)) return reject(mp, `expected an object, got ${typeName(msg)}`);
+    if (msg.is_echo || msg.is_deleted || msg.is_unsupported) return null;
+    const mid = id(msg.mid, `${mp}.mid`);
+    const body = optText(msg.text, `${mp}.text`);
+    const attachments = attachmentsOf(msg.attachments, `${mp}.attachments`);
+    return {
+      kind: 'message',
+      eventKey: `mid:${mid}`,
+      timestamp,
+      userId,
+      providerMessageId: mid,
+      contentType: body !== undefined ? 'text' : String(attachments[0]?.type ?? 'unknown'),
+      text: body ?? null,
+      attachments,
+    };
+  }
+  if (m.postback !== undefined) {
+    const p = m.postback;
+    if (!isObject(p)) return reject(`${path}.postback`, `expected an object, got ${typeName(p)}`);
+    const data = text(p.payload, `${path}.postback.payload`);
+    const key = optId(p.mid, `${path}.postback.mid`) ?? `${userId}:${String(m.timestamp)}`;
+    return { kind: 'postback', eventKey: `postback:${key}`, timestamp, userId, data };
+  }
+  return null; // deliveries, reads, reactions, referrals…
+}
+
+/** At most `INBOUND_LIMITS.attachments`, each `{type, url}` checked; nothing else of the payload is kept. */
+function attachmentsOf(v: unknown, path: string): Record<string, unknown>[] {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) return reject(path, `expected an array, got ${typeName(v)}`);
+  return v.slice(0, INBOUND_LIMITS.attachments).map((a: unknown, i) => {
+    const ap = `${path}[${i}]`;
+    if (!isObject(a)) return reject(ap, `expected an object, got ${typeName(a)}`);
+    const out: Record<string, unknown> = { type: a.type === undefined ? 'file' : identifier(a.type, `${ap}.type`) };
+    if (a.payload !== undefined && a.payload !== null) {
+      if (!isObject(a.payload)) return reject(`${ap}.payload`, `expected an object, got ${typeName(a.payload)}`);
+      put(out, 'url', optUrl(a.payload.url, `${ap}.payload.url`));
+    }
+    return out;
+  });
 }
