@@ -1,5 +1,6 @@
+import { lineEvent, lineWebhook } from './fixtures/providers';
 import { Permission } from '../src/modules/access/permissions';
-import { createChannel, TestChannel } from './support/channels';
+import { createChannel, postWebhook, TestChannel } from './support/channels';
 import { customerSays, newLineUserId } from './support/inbox';
 import { Actor, createMember, createRole, seedOrg, SeedOrg } from './support/org-fixture';
 import { connectInbox, InboxClient, settle } from './support/sockets';
@@ -131,6 +132,29 @@ describe('real-time gateway /inbox', () => {
         readAt: null,
         payload: { conversationId, messageId: note.body.id, fromMemberId: org.managerA.id },
       });
+    });
+  });
+
+  describe('customers', () => {
+    it('unfollow and follow push customer.updated to the conversation\'s readers only', async () => {
+      const userId = newLineUserId();
+      const { conversationId, customerId } = await customerSays(t, line, userId, '之後再聯絡');
+      await settle();
+      takeAll();
+      await postWebhook(t, line, lineWebhook(line.externalId, [lineEvent({ userId, type: 'unfollow' })])).expect(200);
+      await settle();
+      let batch = takeAll();
+      const updated = (w: (typeof who)[number]) => batch[w].some((r) => r.event === 'customer.updated' && r.payload.id === customerId);
+      // An open unassigned unbound conversation: readers are the unassigned-folder holders.
+      expect(who.filter(updated)).toEqual(['admin', 'heine', 'managerA', 'managerB', 'managerC', 'southManager']);
+      const [row] = await t.query(`SELECT followed FROM customers WHERE id = $1`, [customerId]);
+      expect(row.followed).toBe(false);
+      // The same state again changes nothing and pushes nothing.
+      await postWebhook(t, line, lineWebhook(line.externalId, [lineEvent({ userId, type: 'unfollow' })])).expect(200);
+      await settle();
+      batch = takeAll();
+      expect(who.filter(updated)).toEqual([]);
+      expect(conversationId).toBeTruthy();
     });
   });
 
