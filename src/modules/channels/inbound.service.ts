@@ -1,7 +1,4 @@
-import { Propagation, TransactionHost } from '@nestjs-cls/transactional';
-import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Injectable, Logger } from '@nestjs/common';
-import { ClsService } from 'nestjs-cls';
 import { InboundBindingService } from '../binding/inbound-binding.service';
 import { ConversationRepository } from '../conversations/conversation.repository';
 import { MessageRepository } from '../conversations/message.repository';
@@ -49,8 +46,6 @@ export class InboundService {
 
   constructor(
     private readonly uow: UnitOfWork,
-    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
-    private readonly cls: ClsService,
     private readonly events: InboundEventRepository,
     private readonly rejections: RejectedInboundEventRepository,
     private readonly customers: CustomerRepository,
@@ -82,14 +77,12 @@ export class InboundService {
       if (!isolate) {
         applied = await this.claimAndApply(account, event);
       } else {
-        const restore = checkpoint(uowState(this.cls));
         try {
-          applied = await this.txHost.withTransaction(Propagation.Nested, () => this.claimAndApply(account, event));
+          applied = await this.uow.savepoint(() => this.claimAndApply(account, event));
         } catch (e) {
           if (!isDataError(e)) throw e;
           // ROLLBACK TO SAVEPOINT undid its rows (and its claim: a redelivery tries it again,
-          // and is recorded once); what it recorded for after commit goes with them.
-          restore();
+          // and is recorded once); what it recorded for after commit went with them.
           rejected.push({ eventKey: event.eventKey, reason: reasonText(`database refused the event: ${errorCode(e)} ${(e as Error).message}`), excerpt: excerpt(event) });
           continue;
         }
@@ -197,37 +190,3 @@ export function isDataError(e: unknown): boolean {
   return !(code === '23505' && typeof constraint === 'string' && DEDUP_CONSTRAINTS.has(constraint));
 }
 
-interface TouchedConversation {
-  created: unknown[];
-  updated: unknown[];
-}
-
-interface UowState {
-  events: unknown[];
-  conversations: Map<string, TouchedConversation>;
-}
-
-/**
- * The open unit of work's recorded state (events to append, conversations touched). UnitOfWork
- * keeps it in async context under a private symbol and has no savepoint of its own; a failing
- * e2e test (test/poison-payloads.e2e-spec.ts) says when that changes.
- */
-function uowState(cls: ClsService): UowState {
-  const store = (cls.isActive() ? cls.get() : undefined) as Record<symbol, unknown> | undefined;
-  for (const key of Object.getOwnPropertySymbols(store ?? {})) {
-    const v = store![key] as Partial<UowState> | undefined;
-    if (key.description === 'unit-of-work' && v && Array.isArray(v.events) && v.conversations instanceof Map) return v as UowState;
-  }
-  throw new Error('No unit-of-work state in async context: an event rolled back to its savepoint could not drop what it recorded');
-}
-
-/** Captures the state; the function returned puts it back (what was recorded since is dropped). */
-function checkpoint(state: UowState): () => void {
-  const events = state.events.length;
-  const conversations = [...state.conversations].map(([id, c]): [string, TouchedConversation] => [id, { ...c, created: [...c.created], updated: [...c.updated] }]);
-  return () => {
-    state.events.length = events;
-    state.conversations.clear();
-    for (const [id, c] of conversations) state.conversations.set(id, c);
-  };
-}

@@ -1,4 +1,4 @@
-import { TransactionHost } from '@nestjs-cls/transactional';
+import { Propagation, TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
@@ -67,6 +67,25 @@ export class UnitOfWork {
         if (!isRetryableTransactionError(e) || attempt >= 4) throw e;
         await new Promise((r) => setTimeout(r, 10 * 2 ** attempt + Math.random() * 20));
       }
+    }
+  }
+
+  /**
+   * Runs `work` under a SAVEPOINT of the open unit of work: if it throws, its rows are rolled
+   * back and so is everything it recorded here (events, touched conversations); the unit of
+   * work goes on. For applying many independent items where one may be refused.
+   */
+  async savepoint<T>(work: () => Promise<T>): Promise<T> {
+    const s = this.require();
+    const events = s.events.length;
+    const conversations = [...s.conversations].map(([id, c]): [string, ConversationChange] => [id, { ...c, created: [...c.created], updated: [...c.updated] }]);
+    try {
+      return await this.txHost.withTransaction(Propagation.Nested, work);
+    } catch (e) {
+      s.events.length = events;
+      s.conversations.clear();
+      for (const [id, c] of conversations) s.conversations.set(id, c);
+      throw e;
     }
   }
 

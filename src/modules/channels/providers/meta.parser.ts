@@ -1,5 +1,5 @@
-import { InboundEvent, isObject, MalformedPayloadError, ParsedWebhook } from './inbound-event';
-import { id, identifier, INBOUND_LIMITS, millis, optId, optText, optUrl, put, reject, rejectedKey, text, typeName, WebhookReader } from './normalise';
+import { InboundEvent, isObject, ParsedWebhook } from './inbound-event';
+import { id, identifier, INBOUND_LIMITS, millis, optId, optText, optUrl, put, reject, rejectedKey, text, metaEntries, typeName, WebhookReader } from './normalise';
 
 /**
  * Messenger (`object: "page"`) and Instagram (`object: "instagram"`) webhooks → events.
@@ -9,17 +9,8 @@ import { id, identifier, INBOUND_LIMITS, millis, optId, optText, optUrl, put, re
  * that is not this envelope (`object`, `entry[]`) is refused as a whole.
  */
 export function parseMetaWebhook(body: unknown, object: 'page' | 'instagram', accountExternalId: string): ParsedWebhook {
-  if (!isObject(body) || !Array.isArray(body.entry)) throw new MalformedPayloadError('webhook: entry[] is required');
-  if (body.object !== object) throw new MalformedPayloadError(`webhook: expected object "${object}"`);
   const reader = new WebhookReader();
-  const entries: unknown[] = body.entry;
-  for (let i = 0; i < entries.length; i++) {
-    const entry = entries[i];
-    const ep = `entry[${i}]`;
-    if (!isObject(entry)) {
-      reader.rejectItem(entry, ep, `expected an object, got ${typeName(entry)}`);
-      continue;
-    }
+  for (const { entry, path: ep } of metaEntries(body, object, reader)) {
     if (entry.id !== undefined) {
       if (typeof entry.id !== 'string' && typeof entry.id !== 'number') {
         reader.rejectItem(entry, `${ep}.id`, `expected a string id, got ${typeName(entry.id)}`);

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { InboundEvent, ParsedWebhook, RejectedInboundEvent } from './inbound-event';
+import { InboundEvent, isObject, MalformedPayloadError, ParsedWebhook, RejectedInboundEvent } from './inbound-event';
 
 /**
  * Bounds on what a provider payload may put in the database (docs/inbound-validation.md).
@@ -244,5 +244,25 @@ export class WebhookReader {
       });
     }
     return { events: this.events.sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime()), rejected: this.rejected };
+  }
+}
+
+/**
+ * The entries of a Meta envelope (`{object, entry: [...]}`: Messenger, Instagram, WhatsApp).
+ * A body that is not the envelope is refused whole; an entry that is not an object is
+ * rejected on its own and skipped.
+ */
+export function* metaEntries(body: unknown, object: string, reader: WebhookReader): Generator<{ entry: Record<string, any>; path: string }> {
+  if (!isObject(body) || !Array.isArray(body.entry)) throw new MalformedPayloadError('webhook: entry[] is required');
+  if (body.object !== object) throw new MalformedPayloadError(`webhook: expected object "${object}"`);
+  const entries: unknown[] = body.entry;
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i];
+    const path = `entry[${i}]`;
+    if (!isObject(entry)) {
+      reader.rejectItem(entry, path, `expected an object, got ${typeName(entry)}`);
+      continue;
+    }
+    yield { entry, path };
   }
 }

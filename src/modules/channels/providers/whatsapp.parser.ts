@@ -1,5 +1,5 @@
-import { InboundEvent, isObject, MalformedPayloadError, ParsedWebhook } from './inbound-event';
-import { id, identifier, INBOUND_LIMITS, optId, optText, own, put, reject, rejectedKey, seconds, text, typeName, WebhookReader } from './normalise';
+import { InboundEvent, isObject, ParsedWebhook } from './inbound-event';
+import { id, identifier, INBOUND_LIMITS, optId, optText, own, put, reject, rejectedKey, seconds, text, metaEntries, typeName, WebhookReader } from './normalise';
 
 const STATUSES = new Set(['sent', 'delivered', 'read', 'failed']);
 /** Message types whose body is an object we read fields of (`contacts` is an array; unknown types are kept by name). */
@@ -12,17 +12,8 @@ const OBJECT_BODIES = new Set(['text', 'button', 'interactive', 'image', 'video'
  * body that is not this envelope (`object`, `entry[]`) is refused as a whole.
  */
 export function parseWhatsAppWebhook(body: unknown, phoneNumberId: string): ParsedWebhook {
-  if (!isObject(body) || !Array.isArray(body.entry)) throw new MalformedPayloadError('webhook: entry[] is required');
-  if (body.object !== 'whatsapp_business_account') throw new MalformedPayloadError('webhook: expected object "whatsapp_business_account"');
   const reader = new WebhookReader();
-  const entries: unknown[] = body.entry;
-  for (let i = 0; i < entries.length; i++) {
-    const entry = entries[i];
-    const ep = `entry[${i}]`;
-    if (!isObject(entry)) {
-      reader.rejectItem(entry, ep, `expected an object, got ${typeName(entry)}`);
-      continue;
-    }
+  for (const { entry, path: ep } of metaEntries(body, 'whatsapp_business_account', reader)) {
     if (entry.changes === undefined) continue;
     if (!Array.isArray(entry.changes)) {
       reader.rejectItem(entry, `${ep}.changes`, `expected an array, got ${typeName(entry.changes)}`);
