@@ -53,13 +53,14 @@ export class MembersService {
   }
 
   /** Used by signup (first admin) and by POST /members, inside their unit of work; validates references within the org. */
-  async createInTx(orgId: string, actorId: string | null, dto: CreateMemberDto): Promise<MemberEntity> {
+  /** `passwordHash`: hashed by the caller before its unit of work (argon2 must not hold a pooled connection). */
+  async createInTx(orgId: string, actorId: string | null, dto: Omit<CreateMemberDto, 'password'>, passwordHash: string): Promise<MemberEntity> {
     await this.assertReferences(orgId, dto);
     const member = await this.members
       .create(orgId, {
         email: dto.email,
         displayName: dto.displayName,
-        passwordHash: await hashPassword(dto.password),
+        passwordHash,
         unitId: dto.unitId,
         roleId: dto.roleId,
         status: 'active',
@@ -72,8 +73,9 @@ export class MembersService {
     return member;
   }
 
-  create(viewer: Viewer, dto: CreateMemberDto): Promise<MemberView> {
-    return this.uow.run(async () => toMemberView(await this.createInTx(viewer.orgId, viewer.memberId, dto)));
+  async create(viewer: Viewer, dto: CreateMemberDto): Promise<MemberView> {
+    const passwordHash = await hashPassword(dto.password);
+    return this.uow.run(async () => toMemberView(await this.createInTx(viewer.orgId, viewer.memberId, dto, passwordHash)));
   }
 
   async update(viewer: Viewer, id: string, dto: UpdateMemberDto): Promise<MemberView> {

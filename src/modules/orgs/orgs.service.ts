@@ -6,7 +6,7 @@ import type { Viewer } from '../access/viewer';
 import { AuditService } from '../audit/audit.service';
 import { UnitOfWork } from '../events/unit-of-work';
 import { MemberView } from '../members/member.dto';
-import { MembersService, toMemberView } from '../members/members.service';
+import { hashPassword, MembersService, toMemberView } from '../members/members.service';
 import { RolesService } from '../roles/roles.service';
 import { UnitRepository } from '../units/unit.repository';
 import { UnitsService } from '../units/units.service';
@@ -41,17 +41,12 @@ export class OrgsService {
    */
   async signup(dto: SignupDto): Promise<{ org: { id: string; name: string; rootUnitId: string }; member: MemberView; accessToken: string }> {
     if (!this.cfg.signupEnabled) throw new ForbiddenException('Signup is disabled on this server');
+    const passwordHash = await hashPassword(dto.adminPassword);
     const { org, root, admin } = await this.uow.run(async () => {
       const org = await this.orgs.create({ name: dto.name });
       const root = await this.unitsService.createRoot(org.id, dto.rootUnitName ?? dto.name);
       const roles = await this.roles.createBuiltins(org.id);
-      const admin = await this.members.createInTx(org.id, null, {
-        email: dto.adminEmail,
-        password: dto.adminPassword,
-        displayName: dto.adminName,
-        unitId: root.id,
-        roleId: roles.administrator.id,
-      });
+      const admin = await this.members.createInTx(org.id, null, { email: dto.adminEmail, displayName: dto.adminName, unitId: root.id, roleId: roles.administrator.id }, passwordHash);
       await this.audit.record(org.id, { actorId: admin.id, action: 'org.created', targetType: 'org', targetId: org.id, after: toOrgView(org, root.id) });
       return { org, root, admin };
     });
