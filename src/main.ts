@@ -1,10 +1,20 @@
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
 import { appConfig, ConfigValidationError, loadAppConfig } from './infra/config/app.config';
+
+/**
+ * Last resort: a promise rejected with nobody to handle it is a bug to fix, not a reason to take
+ * every connection down (Node ≥ 15 would exit). Redis and PostgreSQL outages are handled where
+ * they happen (docs/operations-faults.md); this only makes sure a missed one is logged.
+ */
+process.on('unhandledRejection', (reason) => {
+  new Logger('Process').error(`unhandled promise rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`);
+});
 
 async function bootstrap(): Promise<void> {
   try {
@@ -22,4 +32,8 @@ async function bootstrap(): Promise<void> {
   await app.listen(cfg.port);
 }
 
-void bootstrap();
+// A server that cannot start exits (its supervisor restarts it); only later rejections are merely logged.
+bootstrap().catch((e: unknown) => {
+  console.error(e instanceof Error ? (e.stack ?? e.message) : e);
+  process.exit(1);
+});

@@ -40,13 +40,28 @@ export const TEST_SECRETS_KEY = Buffer.alloc(32, 11).toString('base64');
  */
 export async function startTestApp(
   envOverrides: Record<string, string> = {},
-  opts: { listen?: boolean; shareWith?: TestApp } = {},
+  opts: {
+    listen?: boolean;
+    shareWith?: TestApp;
+    /**
+     * The caller's `DATABASE_URL` override names a database it created and migrated itself (a
+     * private PostgreSQL: test/support/own-services.ts): no clone of the template, not dropped on close.
+     */
+    ownDatabase?: boolean;
+    /** `REDIS_URL` is a private Redis the caller throws away: its keys are not cleaned up on close. */
+    ownRedis?: boolean;
+  } = {},
 ): Promise<TestApp> {
+  if (opts.ownDatabase && !envOverrides.DATABASE_URL) throw new Error('ownDatabase needs a DATABASE_URL override');
   const template = process.env.OMNI_TEST_TEMPLATE_DB;
-  if (!template) throw new Error('OMNI_TEST_TEMPLATE_DB is not set: run e2e tests through jest (globalSetup)');
+  if (!template && !opts.ownDatabase) throw new Error('OMNI_TEST_TEMPLATE_DB is not set: run e2e tests through jest (globalSetup)');
   // A second instance (another "server process") shares the first one's database and Redis prefix.
-  const dbName = opts.shareWith?.dbName ?? `omni_t_${process.pid}_${randomBytes(4).toString('hex')}_${Date.now().toString(36)}`;
-  if (!opts.shareWith) await createDatabaseFromTemplate(dbName, template);
+  const dbName =
+    opts.shareWith?.dbName ??
+    (opts.ownDatabase
+      ? decodeURIComponent(new URL(envOverrides.DATABASE_URL).pathname.slice(1))
+      : `omni_t_${process.pid}_${randomBytes(4).toString('hex')}_${Date.now().toString(36)}`);
+  if (!opts.shareWith && !opts.ownDatabase) await createDatabaseFromTemplate(dbName, template!);
 
   const env: Record<string, string> = {
     DATABASE_URL: databaseUrl(dbName),
@@ -96,8 +111,8 @@ export async function startTestApp(
       liveRelays.delete(relay);
       await app.close();
       if (opts.shareWith) return;
-      await dropDatabase(dbName);
-      await deleteRedisKeys(env.REDIS_URL, `${dbName}:*`);
+      if (!opts.ownDatabase) await dropDatabase(dbName);
+      if (!opts.ownRedis) await deleteRedisKeys(env.REDIS_URL, `${dbName}:*`);
     },
   };
 }

@@ -34,7 +34,12 @@ export async function preparedQuery<T>(db: DataSource | EntityManager, sql: stri
   const em = db instanceof DataSource ? db.manager : db;
   const config = { name: statementName(sql), text: sql, values: params };
   const runner = em.queryRunner;
-  const target: PgQueryable = runner && !runner.isReleased ? await runner.connect() : (em.connection.driver as PostgresDriver).master;
+  if (runner?.isReleased) {
+    // The transaction's connection is gone (PostgreSQL ended it, the socket broke) and TypeORM
+    // released its runner. Never fall back to the pool: the transaction is lost; say so.
+    throw new QueryFailedError(sql, params as unknown[], Object.assign(new Error('Connection terminated: the transaction lost its connection'), { code: 'ECONNRESET' }));
+  }
+  const target: PgQueryable = runner ? await runner.connect() : (em.connection.driver as PostgresDriver).master;
   try {
     const res = await target.query(config);
     return res.rows as T[];

@@ -140,4 +140,11 @@ describe('HttpExceptionFilter', () => {
       expect(databaseUnavailable(a)).toBeNull();
     });
   });
+
+  it('a transaction whose connection was released under it (PostgreSQL went away) is 503, not 500', () => {
+    const released = Object.assign(new Error('Query runner already released. Cannot run queries anymore.'), { name: 'QueryRunnerAlreadyReleasedError' });
+    expect(run(released).status).toBe(503);
+    const lost = wrapped(Object.assign(new Error('Connection terminated: the transaction lost its connection'), { code: 'ECONNRESET' }));
+    expect(run(lost).status).toBe(503);
+  });
 });

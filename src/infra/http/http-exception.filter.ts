@@ -53,6 +53,8 @@ export function databaseUnavailable(exception: unknown): string | null {
     if (!e || typeof e !== 'object' || depth > 5 || seen.has(e)) return null;
     seen.add(e);
     const err = e as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown; errors?: unknown };
+    // TypeORM: the transaction's connection was released under it (PostgreSQL went away mid-transaction).
+    if ((e as { name?: unknown }).name === 'QueryRunnerAlreadyReleasedError') return DOWN;
     if (typeof err.code === 'string') {
       if (UNAVAILABLE_CODES[err.code]) return UNAVAILABLE_CODES[err.code];
       if (CONNECTION_ERROR_CODES.has(err.code)) return DOWN;

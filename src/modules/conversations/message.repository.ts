@@ -184,17 +184,19 @@ export class MessageRepository extends OrgScopedRepository<MessageEntity> {
       `UPDATE messages SET attempts = $3, error = $4, status = CASE WHEN $5 THEN 'failed' ELSE status END
         WHERE org_id = $1 AND id = $2 AND status = 'queued'`,
       [orgId, id, attempts, error.slice(0, 1000), final],
+      // Only the final attempt changes what viewers see (the status); retries in between stay quiet.
+      final,
     );
   }
 
-  /** An UPDATE of one message returning the whole row; records `message.updated`. */
-  private async updated(sql: string, params: unknown[]): Promise<MessageEntity | null> {
+  /** An UPDATE of one message returning the whole row; records `message.updated` (unless `visible` is false). */
+  private async updated(sql: string, params: unknown[], visible = true): Promise<MessageEntity | null> {
     const em = this.db.txManager;
     this.returning ??= entityColumns(em, MessageEntity);
     const [row] = await updateReturning<Record<string, unknown>>(em, `${sql} RETURNING ${this.returning}`, params);
     if (!row) return null;
     const m = hydrateEntity(em, MessageEntity, row);
-    this.uow.messageUpdated(m);
+    if (visible) this.uow.messageUpdated(m);
     return m;
   }
 }

@@ -8,7 +8,9 @@ import { NotificationsService } from './notifications.service';
 /**
  * Committed events → notifications: `customer.bound`, mentions in notes, and the
  * transfer-timeout clock of each manual transfer. Idempotent: notifications are deduplicated
- * by the event's id, jobs by their ids.
+ * by the event's id, jobs by their ids. Throws when Redis or PostgreSQL is unavailable (every
+ * BullMQ call is bounded): the relay keeps the events in the outbox and relays them again once
+ * it answers (docs/operations-faults.md).
  */
 @Injectable()
 export class NotificationsSubscriber implements DomainEventSubscriber, OnModuleInit {

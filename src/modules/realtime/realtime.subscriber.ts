@@ -1,4 +1,7 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import Redis from 'ioredis';
+import { DependencyProbe, DependencyUnavailableError } from '../../infra/queue/unavailable';
+import { REDIS } from '../../infra/redis/redis.module';
 import { MessageEntity } from '../conversations/message.entity';
 import { MessageRepository } from '../conversations/message.repository';
 import { DomainEventSubscriber, isEvent, StoredEvent } from '../events/domain-events';
@@ -8,22 +11,39 @@ import { ConversationChange, RealtimeService } from './realtime.service';
 /**
  * Committed events → socket events. Per conversation, the relay's batch is folded into one
  * change (several messages to one conversation arriving together cost one fan-out).
+ *
+ * Throws when the fan-out failed (a query, or Redis not taking the socket events): the relay
+ * keeps the events in the outbox and relays them again; a Redis outage carries a probe (PING)
+ * so the relay knows when to try again (docs/operations-faults.md).
  */
 @Injectable()
 export class RealtimeSubscriber implements DomainEventSubscriber, OnModuleInit {
   readonly name = 'realtime';
+  private readonly probe: DependencyProbe;
 
   constructor(
     private readonly relay: EventRelay,
     private readonly realtime: RealtimeService,
     private readonly messages: MessageRepository,
-  ) {}
+    @Inject(REDIS) redis: Redis,
+  ) {
+    this.probe = { name: 'realtime (PING)', check: () => redis.ping() };
+  }
 
   onModuleInit(): void {
     this.relay.register(this);
   }
 
   async handle(events: readonly StoredEvent[]): Promise<void> {
+    try {
+      await this.relayed(events);
+    } catch (e) {
+      if (e instanceof DependencyUnavailableError && !e.probe) throw new DependencyUnavailableError(e.dependency, e.message, this.probe, { cause: e });
+      throw e;
+    }
+  }
+
+  private async relayed(events: readonly StoredEvent[]): Promise<void> {
     const changes = new Map<string, ConversationChange & { createdIds: string[]; updatedIds: string[] }>();
     const known = new Map<string, MessageEntity>();
     for (const e of events) {
