@@ -77,7 +77,13 @@ export class OrgDirectory implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     this.sub = this.redis.duplicate({ lazyConnect: true, maxRetriesPerRequest: null });
-    this.sub.on('error', (e: Error) => this.logger.warn(`directory invalidation channel: ${e.message}`));
+    let lastWarned = 0;
+    this.sub.on('error', (e: Error) => {
+      // ioredis retries every few hundred ms during an outage: one line per half minute is enough.
+      if (Date.now() - lastWarned < 30_000) return;
+      lastWarned = Date.now();
+      this.logger.warn(`directory invalidation channel: ${e.message} (retrying; copies are still checked by version)`);
+    });
     this.sub.on('message', (_channel: string, orgId: string) => this.cache.delete(orgId));
     // Missed messages while reconnecting are harmless: versions catch what matters.
     this.sub.on('ready', () => this.cache.clear());
