@@ -66,6 +66,15 @@ export class RealtimeSubscriber implements DomainEventSubscriber, OnModuleInit {
           c.updatedIds.push(...e.data.updatedMessageIds);
           c.before ??= e.data.before;
         }
+      } else if ((isEvent(e, 'message.created') || isEvent(e, 'message.updated')) && e.conversationId) {
+        // A message whose conversation's readers did not change has no conversation.changed of its own.
+        for (const m of e.local?.messages ?? []) known.set(m.id, m);
+        let c = changes.get(e.conversationId);
+        if (!c) {
+          c = { orgId: e.orgId, conversationId: e.conversationId, before: null, customerChanged: false, createdIds: [], updatedIds: [] };
+          changes.set(e.conversationId, c);
+        }
+        (e.type === 'message.created' ? c.createdIds : c.updatedIds).push(e.data.messageId);
       } else if (isEvent(e, 'members.permissions_changed')) {
         await this.flush(changes, known);
         await this.realtime.permissionsChanged(e.orgId, e.data.memberIds);
