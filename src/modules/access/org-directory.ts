@@ -112,7 +112,13 @@ export class OrgDirectory implements OnModuleInit, OnApplicationShutdown {
     return pending;
   }
 
+  /**
+   * One member as a Viewer: from the cached copy when there is one; inside a transaction with no
+   * copy (just invalidated), one row rather than the whole org on every call until the relay
+   * (outside any transaction) has loaded a fresh copy.
+   */
   async viewer(orgId: string, memberId: string): Promise<Viewer | null> {
+    if (this.db.inTransaction && !this.cache.has(orgId)) return this.viewers.findActive(orgId, memberId);
     return (await this.get(orgId)).byId.get(memberId) ?? null;
   }
 
