@@ -5,16 +5,19 @@ import Redis from 'ioredis';
 import { cpus, loadavg } from 'os';
 import { join } from 'path';
 import { Client } from 'pg';
-import { createBenchOrg, dropDatabase } from './lib/bench-org';
 import { loginAll, readableSets } from './lib/audience';
+import { createBenchOrg, dropDatabase } from './lib/bench-org';
 import { largePersonas, measureFolders } from './lib/folders';
 import { HttpClient } from './lib/http';
 import { IngestPattern, patternConversations, runLadder } from './lib/ingest';
 import { measureIdleSockets } from './lib/memory';
 import { startProcess } from './lib/procs';
-import { sleep } from './lib/stats';
 import { ReceiverPool, SocketAssignment } from './lib/receivers';
-import { renderMarkdown, BenchReport, IngestScenario } from './lib/report';
+import { BenchReport, IngestScenario, renderMarkdown } from './lib/report';
+import { measureReports, reportPersonas } from './lib/reports';
+import { measureRoutingIngest } from './lib/routing';
+import { measureSearch } from './lib/search';
+import { sleep } from './lib/stats';
 
 /**
  * `npm run bench`: see docs/benchmarks.md. Everything is configured by environment variables
@@ -32,13 +35,15 @@ const list = (v: string) => v.split(',').map((x) => x.trim()).filter(Boolean);
  */
 const PARTS = ['ingest', 'baseline', 'memory', 'folders'] as const;
 const PATTERNS = ['spread', 'hot'] as const;
+/** Parts run only when named (never by default): `reports` (docs/reports.md). */
+const EXTRA_PARTS = ['reports', 'routing', 'search'] as const;
 function selection(): { scenarios: Set<string>; patterns: string[] } {
   const tokens = list(env('BENCH_SCENARIOS', PARTS.join(',')));
   const only = list(env('BENCH_ONLY', ''));
-  for (const t of tokens) if (!(PARTS as readonly string[]).includes(t) && !(PATTERNS as readonly string[]).includes(t)) throw new Error(`BENCH_SCENARIOS: unknown "${t}" (known: ${[...PARTS, ...PATTERNS].join(', ')})`);
+  for (const t of tokens) if (![...PARTS, ...EXTRA_PARTS, ...PATTERNS].includes(t as never)) throw new Error(`BENCH_SCENARIOS: unknown "${t}" (known: ${[...PARTS, ...EXTRA_PARTS, ...PATTERNS].join(', ')})`);
   for (const t of only) if (!['ingest', 'memory', 'folders'].includes(t)) throw new Error(`BENCH_ONLY: unknown "${t}" (known: ingest, memory, folders)`);
   const patterns = PATTERNS.filter((p) => tokens.includes(p));
-  let parts = new Set(tokens.filter((t) => (PARTS as readonly string[]).includes(t)));
+  let parts = new Set(tokens.filter((t) => (PARTS as readonly string[]).includes(t) || (EXTRA_PARTS as readonly string[]).includes(t)));
   if (only.length) parts = new Set(only.flatMap((t) => (t === 'folders' ? [t] : [t, 'baseline'])));
   else if (parts.size === 0) parts = new Set(PARTS);
   else if (patterns.length) parts.add('ingest');
@@ -73,6 +78,11 @@ const cfg = {
   seedLarge: env('BENCH_SEED_LARGE', 'yes') !== 'no',
   folderSamples: Number(env('BENCH_FOLDER_SAMPLES', '100')),
   folderDeepPages: Number(env('BENCH_FOLDER_DEEP_PAGES', '20')),
+  searchSamples: Number(env('BENCH_SEARCH_SAMPLES', '100')),
+  reportsUrl: env('BENCH_REPORTS_DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/omni_reports'),
+  reportSamples: Number(env('BENCH_REPORT_SAMPLES', '100')),
+  routingConversations: Number(env('BENCH_ROUTING_CONVERSATIONS', '2000')),
+  routingConcurrency: Number(env('BENCH_ROUTING_CONCURRENCY', '32')),
   redisUrl: env('REDIS_URL', 'redis://127.0.0.1:6379'),
   logLevel: env('BENCH_LOG_LEVEL', 'warn'),
   out: env('BENCH_OUT', 'bench/results'),
@@ -134,6 +144,42 @@ async function main(): Promise<void> {
   const cleanups: (() => Promise<unknown>)[] = [];
 
   try {
+    if (cfg.scenarios.has('reports')) {
+      if (!(await reportPersonas(cfg.reportsUrl))) {
+        if (!cfg.seedLarge) throw new Error(`no report data at ${cfg.reportsUrl} (BENCH_SEED_LARGE=no)`);
+        log(`\n== Reports: seeding ${cfg.reportsUrl} first (scripts/seed-report-events.ts, 1,000,000 conversations)`);
+        const r = spawnSync(process.execPath, ['--max-old-space-size=4096', '-r', 'ts-node/register/transpile-only', 'scripts/seed-report-events.ts'], { stdio: 'inherit', env: { ...process.env, DATABASE_URL: cfg.reportsUrl } });
+        if (r.status !== 0) throw new Error('seed-report-events failed');
+      }
+      log(`\n== Reports at the API against ${cfg.reportsUrl}`);
+      execFileSync(process.execPath, ['dist/src/infra/database/migrate.cli.js'], { stdio: 'inherit', env: { ...process.env, DATABASE_URL: cfg.reportsUrl } });
+      const srv = await startOurs(cfg.reportsUrl, 3813, `${prefix}_reports`, 'server-reports.log');
+      cleanups.push(() => srv.stop());
+      const reportsApi = new HttpClient(srv.url, 4);
+      report.reports = await measureReports(reportsApi, (await reportPersonas(cfg.reportsUrl))!, 'omni-reports-1234', cfg.reportSamples, log);
+      reportsApi.close();
+      await srv.stop();
+    }
+    if (cfg.scenarios.has('search')) {
+      // BENCH_SCENARIOS=search: search and the customer directory on the seed:large data (docs/search.md).
+      if (!(await largeReady())) {
+        if (!cfg.seedLarge) throw new Error(`no seed:large data at ${cfg.largeUrl} (BENCH_SEED_LARGE=no)`);
+        log(`\n== Search: seeding ${cfg.largeUrl} first (npm run seed:large)`);
+        const r = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'scripts/seed-large.ts'], { stdio: 'inherit', env: { ...process.env, DATABASE_URL: cfg.largeUrl } });
+        if (r.status !== 0) throw new Error('seed:large failed');
+      }
+      log(`\n== Search and customer directory at the API against ${cfg.largeUrl}`);
+      execFileSync(process.execPath, ['dist/src/infra/database/migrate.cli.js'], { stdio: 'inherit', env: { ...process.env, DATABASE_URL: cfg.largeUrl } });
+      const srv = await startOurs(cfg.largeUrl, 3814, `${prefix}_search`, 'server-search.log');
+      cleanups.push(() => srv.stop());
+      const searchApi = new HttpClient(srv.url, 4);
+      report.search = await measureSearch(searchApi, (await largePersonas(cfg.largeUrl))!, LARGE_PASSWORD, { samples: cfg.searchSamples, limit: 20, directoryDeepPages: 20 }, log);
+      report.foldersConversations ??= await countConversations(cfg.largeUrl);
+      searchApi.close();
+      await srv.stop();
+    }
+    // BENCH_SCENARIOS=reports (or search) alone: nothing else to set up.
+    if ([...cfg.scenarios].some((p) => p !== 'reports' && p !== 'search')) {
     log(`\n== Bench org: 3 levels, ${cfg.regions} regions × ${cfg.storesPerRegion} stores × ${cfg.staffPerStore} staff, ${cfg.conversations} conversations (${benchDb})`);
     const org = await createBenchOrg(dbUrl(benchDb), Buffer.from(SECRETS_KEY, 'base64'), cfg);
     cleanups.push(() => dropDatabase(cfg.adminUrl, benchDb));
@@ -200,6 +246,11 @@ async function main(): Promise<void> {
       for (const s of extra) await s.stop();
       apis.slice(1).forEach((a) => a.close());
     }
+    if (cfg.scenarios.has('routing')) {
+      // BENCH_SCENARIOS=routing: new conversations with routing off, then on (round robin in one store), same run (docs/routing.md).
+      log(`\n== Routing: ${cfg.routingConversations} new conversations each with routing off and on`);
+      report.routing = await measureRoutingIngest({ api, serverUrl: server.url, databaseUrl: dbUrl(benchDb), org, tokens, count: cfg.routingConversations, concurrency: cfg.routingConcurrency, runId, log });
+    }
     api.close();
 
     if (cfg.scenarios.has('baseline')) {
@@ -261,6 +312,7 @@ async function main(): Promise<void> {
       largeApi.close();
       await large.stop();
     }
+    } // the parts other than reports
   } finally {
     if (!cfg.keep) {
       for (const c of cleanups.reverse()) await c().catch((e: Error) => log(`cleanup: ${e.message}`));

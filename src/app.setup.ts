@@ -2,11 +2,11 @@ import { INestApplication, RequestMethod, ValidationPipe } from '@nestjs/common'
 import { ConfigType } from '@nestjs/config';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { raw } from 'express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { setupApiDocs } from './app.docs';
 import { appConfig } from './infra/config/app.config';
 import { HttpExceptionFilter } from './infra/http/http-exception.filter';
-import { documentIdempotencyKey, IdempotencyInterceptor } from './infra/http/idempotency.interceptor';
+import { IdempotencyInterceptor } from './infra/http/idempotency.interceptor';
 import { RedisIoAdapter, socketKey } from './infra/redis/redis-io.adapter';
 import { restCorsOptions } from './modules/auth/cross-origin';
 
@@ -26,8 +26,12 @@ export function configureApp(app: INestApplication): void {
   app.setGlobalPrefix('api/v1', {
     exclude: [
       { path: 'health', method: RequestMethod.ALL },
+      { path: 'health/live', method: RequestMethod.GET },
+      { path: 'health/ready', method: RequestMethod.GET },
+      { path: 'metrics', method: RequestMethod.GET },
       { path: 'webhooks/{*rest}', method: RequestMethod.ALL },
       { path: 'bind/:token', method: RequestMethod.GET },
+      { path: 'media/:token', method: RequestMethod.GET },
     ],
   });
   app.useGlobalPipes(
@@ -44,11 +48,6 @@ export function configureApp(app: INestApplication): void {
   app.useWebSocketAdapter(new RedisIoAdapter(app, cfg.redisUrl, socketKey(cfg.redisPrefix)));
   app.enableShutdownHooks();
 
-  const doc = new DocumentBuilder()
-    .setTitle('OmniInbox API')
-    .setDescription('Real-time omnichannel inbox: organisations, permission-scoped folders, channels, binding.')
-    .setVersion('1')
-    .addBearerAuth()
-    .build();
-  SwaggerModule.setup('api/docs', app, () => documentIdempotencyKey(SwaggerModule.createDocument(app, doc)), { jsonDocumentUrl: 'api/docs-json' });
+  // OpenAPI at /api/docs (JSON /api/docs-json), AsyncAPI at /api/docs/asyncapi.yaml: docs/api.md.
+  setupApiDocs(app);
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'crypto';
 import { lineEvent, lineWebhook } from './fixtures/providers';
 import { createChannel, postWebhook, TestChannel } from './support/channels';
 import { customerSays, folderIds, newLineUserId } from './support/inbox';
-import { createMember, createUnit, login, PASSWORD, seedOrg, SeedOrg, signup } from './support/org-fixture';
+import { createMember, createUnit, login, PASSWORD, SeedOrg, seedOrg, signup } from './support/org-fixture';
 import { ProviderStub } from './support/provider-stub';
 import { drainQueues } from './support/queues';
 import { startTestApp, TestApp } from './support/test-app';

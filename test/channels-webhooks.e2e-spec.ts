@@ -1,7 +1,7 @@
 import { randomUUID } from 'crypto';
 import { lineEvent, lineWebhook, messengerWebhook, whatsappWebhook } from './fixtures/providers';
 import { createChannel, postWebhook, TestChannel } from './support/channels';
-import { seedOrg, SeedOrg } from './support/org-fixture';
+import { SeedOrg, seedOrg } from './support/org-fixture';
 import { startTestApp, TestApp } from './support/test-app';
 
 describe('channel accounts and inbound webhooks', () => {

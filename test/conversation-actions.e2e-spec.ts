@@ -2,7 +2,7 @@ import { randomUUID } from 'crypto';
 import { Permission } from '../src/modules/access/permissions';
 import { createChannel, TestChannel } from './support/channels';
 import { customerSays, folderIds, newLineUserId } from './support/inbox';
-import { Actor, createMember, createRole, seedOrg, SeedOrg } from './support/org-fixture';
+import { Actor, createMember, createRole, SeedOrg, seedOrg } from './support/org-fixture';
 import { startTestApp, TestApp } from './support/test-app';
 
 describe('conversation actions, private conversations and field permissions', () => {

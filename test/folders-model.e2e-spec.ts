@@ -1,13 +1,17 @@
 import { isDeepStrictEqual } from 'util';
-import { ActionKind, FolderModel, FolderName, MConv, MMember, mulberry32 } from './support/folder-model';
-import { createChannel, TestChannel } from './support/channels';
-import { customerSays, newLineUserId } from './support/inbox';
-import { createMember, createRole, createUnit, signup, startTestAppWithEnv } from './support/org-fixture';
-import { ProviderStub } from './support/provider-stub';
-import type { TestApp } from './support/test-app';
 import type { Folder } from '../src/modules/access/permissions';
 import { folderCountsSql, folderPageSql } from '../src/modules/folders/folder.query';
 import type { Form } from '../src/modules/folders/folder.sql';
+import { createChannel, TestChannel } from './support/channels';
+import { ActionKind, FolderModel, FolderName, MConv, MMember, mulberry32, RoutingMode } from './support/folder-model';
+import { customerSays, newLineUserId } from './support/inbox';
+import { createMember, createRole, createUnit, signup } from './support/org-fixture';
+import { ProviderStub } from './support/provider-stub';
+import { eventually } from './support/queues';
+import { presenceOf, startAppWith } from './support/routing';
+import { connectInbox, InboxClient, settle } from './support/sockets';
+import type { TestApp } from './support/test-app';
+import { startTestApp } from './support/test-app';
 
 /**
  * Randomized model-based test of SPEC §3 (folders, order, read-only, acting on a conversation)
@@ -32,13 +36,22 @@ import type { Form } from '../src/modules/folders/folder.sql';
  * department/subordinates/bound/subordinate_bound rank by the customer timestamps only; done/trash
  * by the server-stamped assignment (or creation, R2) time.
  *
+ * ROUTING (Part II, model reading R8). Every member has a socket (available); per seed one or two
+ * units route (round robin or least busy), custom roles get a random capacity and channel A a
+ * routing unit. Operations add transfers to a unit, presence changes (away / available) and
+ * changes of channel A's routing unit; conversations created or reopened by a customer, transferred
+ * to a unit, or waiting when a member becomes available or drops below capacity are routed by the
+ * model as by the server (after each operation the test waits for the relay, which runs the
+ * after-commit routing).
+ *
  * Status mismatches where both the model and the server refuse (e.g. 403 expected, 404 answered)
  * leave both states unchanged, so they are collected and the run goes on; each seed then fails
  * on them at the end. Any other disagreement (a state change on one side only, a folder listing,
  * a detail) fails at once. Reproduce with the printed seed.
  */
 const SEEDS = [0x5eed01, 20240611, 7777, 31337];
-const OPS_PER_SEED = 100;
+/** FOLDERS_MODEL_OPS overrides it (a shorter run on a loaded machine). */
+const OPS_PER_SEED = Number(process.env.FOLDERS_MODEL_OPS ?? 100);
 const FULL_CHECK_EVERY = 5;
 /** Every form of the folder SQL is checked against the model every this many full checks (and at the end). */
 const FORMS_CHECK_EVERY = 2;
@@ -55,10 +68,12 @@ const CONVERSATION_PERMS: [string, number][] = [
 ];
 const TOGGLABLE = ['inbox.access', 'folder.all', ...FOLDER_PERMS, ...CONVERSATION_PERMS.map(([p]) => p)];
 const ACTION_WEIGHTS: [ActionKind, number][] = [
-  ['claim', 10], ['assign', 12], ['complete', 7], ['reopen', 5], ['trash', 5], ['unassign', 5], ['reply', 10], ['note', 6],
+  ['claim', 10], ['assign', 12], ['transfer', 5], ['complete', 7], ['reopen', 5], ['trash', 5], ['unassign', 5], ['reply', 10], ['note', 6],
 ];
-type OpKind = ActionKind | 'customer' | 'bind' | 'unbind' | 'member' | 'role';
-const OP_WEIGHTS: [OpKind, number][] = [['customer', 20], ...ACTION_WEIGHTS, ['bind', 5], ['unbind', 3], ['member', 8], ['role', 3]];
+type OpKind = ActionKind | 'customer' | 'bind' | 'unbind' | 'member' | 'role' | 'presence' | 'routingUnit';
+const OP_WEIGHTS: [OpKind, number][] = [['customer', 20], ...ACTION_WEIGHTS, ['bind', 5], ['unbind', 3], ['member', 8], ['role', 3], ['presence', 5], ['routingUnit', 2]];
+/** Operations that end the current holding: its member may take waiting work afterwards (R8). */
+const ENDS_HOLDING: ActionKind[] = ['assign', 'transfer', 'complete', 'trash', 'unassign'];
 
 describe('folders: randomized model-based check of SPEC §3/§4', () => {
   let t: TestApp;
@@ -67,7 +82,7 @@ describe('folders: randomized model-based check of SPEC §3/§4', () => {
 
   beforeAll(async () => {
     stub = await new ProviderStub().start(); // replies are delivered to a local LINE stand-in
-    t = await startTestAppWithEnv({ LINE_API_BASE_URL: stub.url });
+    t = await startAppWith(startTestApp, { LINE_API_BASE_URL: stub.url }, { listen: true });
   });
   afterAll(async () => {
     console.log(`folders-model: ${totals.ops} operations in total; statuses ${JSON.stringify(totals.statuses)}; ` +
@@ -162,6 +177,32 @@ describe('folders: randomized model-based check of SPEC §3/§4', () => {
     }
     const members = [...model.members.values()];
     const others = members.filter((m) => m !== adminM);
+
+    // ---- routing (R8): units that route, capacities, channel A's routing unit, everyone connected ----
+    for (const u of unitIds) model.routing.set(u, 'manual');
+    for (const u of [pick(unitIds), pick(unitIds)]) {
+      const mode: RoutingMode = chance(0.5) ? 'round_robin' : 'least_busy';
+      await as(admin).patch(`/api/v1/units/${u}`, { routing: mode }).expect(200);
+      model.routing.set(u, mode);
+    }
+    for (const r of customRoles) {
+      const cap = chance(0.4) ? null : 1 + Math.floor(rnd() * 3);
+      await as(admin).patch(`/api/v1/roles/${r}`, { maxOpenConversations: cap }).expect(200);
+      model.capacity.set(r, cap);
+    }
+    const setRoutingUnit = async (unitId: string | null) => {
+      await as(admin).patch(`/api/v1/channel-accounts/${chA.id}`, { routingUnitId: unitId }).expect(200);
+      model.routingUnit.set(chA.id, unitId);
+    };
+    await setRoutingUnit(chance(0.7) ? pick(unitIds) : null);
+    const sockets: InboxClient[] = [];
+    for (const m of members) {
+      sockets.push(await connectInbox(t.url!, m.token));
+      model.presence.set(m.id, 'available');
+    }
+    for (const m of members) await eventually(async () => (await presenceOf(t, admin.token, m.id)) === 'available');
+    await settle(0);
+    console.log(`seed ${seed}: routing ${unitIds.filter((u) => model.routing.get(u) !== 'manual').map((u) => `${label(u)}=${model.routing.get(u)}`).join(' ')}; capacity ${customRoles.map((r) => `${label(r)}=${model.capacity.get(r)}`).join(' ')}; channel A routes to ${label(model.routingUnit.get(chA.id) ?? null)}`);
     const describeOrg = () =>
       others.map((m) => `${m.name}@${label(m.unitId)}/${label(m.roleId)}[${m.channels.map(label).join(',') || '*'}]`).join(' ');
     console.log(`seed ${seed}: units ${unitIds.map(label).join(' ')}; roles ${customRoles.map((r) => `${label(r)}={${[...model.roles.get(r)!].join(',')}}`).join(' ')}; members ${describeOrg()}`);
@@ -269,7 +310,9 @@ describe('folders: randomized model-based check of SPEC §3/§4', () => {
         const { conversationId, customerId } = await customerSays(t, ch, userId, `customer message ${step}`, ts);
         if (existing) {
           same(`step ${step}: the customer's conversation`, conversationId, existing.id);
+          const reopens = existing.status !== 'open';
           model.customerMessage(existing, ts);
+          if (reopens) model.route(existing);
           touched = existing;
           desc = `customer of ${label(existing.id)} writes on ${label(ch.id)} (was ${before})`;
         } else {
@@ -277,6 +320,7 @@ describe('folders: randomized model-based check of SPEC §3/§4', () => {
           customerUser.set(customerId, userId);
           model.newConversation(conversationId, customerId, ch.id, ts);
           touched = model.convs.get(conversationId)!;
+          model.route(touched);
           desc = `new customer writes on ${label(ch.id)} → ${label(conversationId)}`;
         }
       } else if (kind === 'bind' || kind === 'unbind') {
@@ -292,6 +336,21 @@ describe('folders: randomized model-based check of SPEC §3/§4', () => {
           const res = await as(adminM).delete(`/api/v1/customers/${c.customerId}/binding`);
           if (record(desc, [200], res)) c.boundUnitId = null;
         }
+      } else if (kind === 'presence') {
+        const m = pick(members);
+        const status = model.presence.get(m.id) === 'away' ? 'available' : 'away';
+        desc = `${m.name} sets status ${status}`;
+        const res = await as(m).put('/api/v1/me/status', { status });
+        if (record(desc, [200], res)) {
+          model.presence.set(m.id, status);
+          if (status === 'available') model.fill(m.id);
+        }
+        touchedMembers = [m];
+      } else if (kind === 'routingUnit') {
+        const unitId = chance(0.2) ? null : pick(unitIds);
+        desc = `admin sets channel A's routing unit to ${label(unitId)}`;
+        await setRoutingUnit(unitId);
+        touchedMembers = members;
       } else if (kind === 'member') {
         const m = pick(others);
         const what = pick(['roleId', 'unitId', 'channelAccountIds'] as const);
@@ -322,6 +381,7 @@ describe('folders: randomized model-based check of SPEC §3/§4', () => {
         const writers = members.filter((m) => model.access(m, c) === 'write');
         const actor = writers.length && chance(0.6) ? pick(writers) : pick(members);
         let targetId: string | undefined;
+        if (kind === 'transfer') targetId = pick(unitIds);
         if (kind === 'assign') {
           targetId = chance(0.1) ? `${hex(8)}-${hex(4)}-4${hex(3)}-8${hex(3)}-${hex(12)}` : pick(members.filter((m) => m.id !== c.assigneeId)).id;
         }
@@ -334,11 +394,18 @@ describe('folders: randomized model-based check of SPEC §3/§4', () => {
           kind === 'reply' ? await as(actor).post(`${path}/messages`, { text: `reply ${step}` })
           : kind === 'note' ? await as(actor).post(`${path}/notes`, { text: `note ${step}` })
           : kind === 'assign' ? await as(actor).post(`${path}/assign`, { assigneeId: targetId })
+          : kind === 'transfer' ? await as(actor).post(`${path}/assign`, { unitId: targetId })
           : await as(actor).post(`${path}/${kind}`);
-        if (record(`step ${step}: ${desc}`, expected, res)) model.applyAction(kind, actor, c, targetId);
+        const holder = c.assigneeId;
+        if (record(`step ${step}: ${desc}`, expected, res)) {
+          model.applyAction(kind, actor, c, targetId);
+          if (holder && ENDS_HOLDING.includes(kind) && c.assigneeId !== holder) model.fill(holder);
+        }
         if (kind === 'reply') await sleep(3);
       }
       history.push(`step ${step}: ${desc}`);
+      // What follows the commit (routing a member who became available or dropped below capacity).
+      await settle(0);
 
       const ctx = `after step ${step} (${desc})`;
       if (touched) for (const m of members) await checkDetail(m, touched, ctx);
@@ -366,6 +433,7 @@ describe('folders: randomized model-based check of SPEC §3/§4', () => {
       await checkListings(m, `end of seed ${seed}`);
       await checkAllDetailsOf(m, `end of seed ${seed}`);
     }
+    sockets.forEach((s) => s.close());
     const byStatus = [...model.convs.values()].reduce<Record<string, number>>((a, c) => ({ ...a, [c.status]: (a[c.status] ?? 0) + 1 }), {});
     const privateConvs = [...model.convs.values()].filter((c) => c.privateUnits.size > 0).length;
     console.log(`seed ${seed}: ${OPS_PER_SEED} operations, ${model.convs.size} conversations ${JSON.stringify(byStatus)}, ${privateConvs} with private messages; final org ${describeOrg()}`);

@@ -1,6 +1,6 @@
 import { createChannel, TestChannel } from './support/channels';
 import { customerSays, folderIds, newLineUserId } from './support/inbox';
-import { Actor, seedOrg, SeedOrg } from './support/org-fixture';
+import { Actor, SeedOrg, seedOrg } from './support/org-fixture';
 import { startTestApp, TestApp } from './support/test-app';
 
 /**

@@ -1,7 +1,7 @@
 import { FOLDERS } from '../src/modules/access/permissions';
 import { createChannel, TestChannel } from './support/channels';
 import { customerSays, foldersHolding, newLineUserId } from './support/inbox';
-import { Actor, seedOrg, SeedOrg } from './support/org-fixture';
+import { Actor, SeedOrg, seedOrg } from './support/org-fixture';
 import { startTestApp, TestApp } from './support/test-app';
 
 /**

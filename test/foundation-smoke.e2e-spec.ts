@@ -1,5 +1,5 @@
-import { startTestApp, TestApp } from './support/test-app';
 import { seedOrg } from './support/org-fixture';
+import { startTestApp, TestApp } from './support/test-app';
 
 describe('smoke', () => {
   let t: TestApp;

@@ -1,13 +1,13 @@
 import { randomUUID } from 'crypto';
 import type request from 'supertest';
-import { messengerWebhook } from './fixtures/providers';
 import { Db } from '../src/infra/database/db';
 import { IdempotencyRepository } from '../src/infra/http/idempotency.repository';
+import { messengerWebhook } from './fixtures/providers';
 import { createChannel, postWebhook, TestChannel } from './support/channels';
 import { customerSays, newLineUserId } from './support/inbox';
-import { eventually } from './support/queues';
-import { Actor, createMember, expectError, PASSWORD, seedOrg, SeedOrg, uniqueSuffix } from './support/org-fixture';
+import { Actor, createMember, expectError, PASSWORD, SeedOrg, seedOrg, uniqueSuffix } from './support/org-fixture';
 import { ProviderStub } from './support/provider-stub';
+import { eventually } from './support/queues';
 import { appRoutes, concretePath } from './support/routes';
 import { startTestApp, TestApp } from './support/test-app';
 

@@ -1,7 +1,7 @@
 import { lineEvent, lineWebhook } from './fixtures/providers';
 import { createChannel, postWebhook, TestChannel } from './support/channels';
 import { customerSays, newLineUserId } from './support/inbox';
-import { seedOrg, SeedOrg, startTestAppWithEnv } from './support/org-fixture';
+import { SeedOrg, seedOrg, startTestAppWithEnv } from './support/org-fixture';
 import { TestApp } from './support/test-app';
 
 /**

@@ -4,8 +4,8 @@ import {
   expectError,
   login,
   PASSWORD,
-  seedOrg,
   SeedOrg,
+  seedOrg,
   signup,
   startTestAppWithEnv,
   uniqueSuffix,
@@ -53,7 +53,7 @@ describe('orgs, auth, me, org settings, http conventions', () => {
 
       const me = await t.as(accessToken).get('/api/v1/me').expect(200);
       expect(me.body.member.id).toBe(member.id);
-      expect(me.body.unit).toEqual({ id: created.rootUnitId, name: 'Super 8', parentId: null, depth: 1 });
+      expect(me.body.unit).toEqual({ id: created.rootUnitId, name: 'Super 8', parentId: null, depth: 1, routing: 'manual' });
       expect(me.body.role).toMatchObject({ id: member.roleId, name: 'Administrator', builtin: true });
       const roles = await t.as(accessToken).get('/api/v1/roles').expect(200);
       expect(roles.body.items.map((r: { name: string }) => r.name).sort()).toEqual(['Administrator', 'Agent', 'Supervisor']);
@@ -62,7 +62,7 @@ describe('orgs, auth, me, org settings, http conventions', () => {
     it('names the root unit after rootUnitName when given', async () => {
       const res = await t.http().post('/api/v1/orgs').send(signupBody({ rootUnitName: '總公司含客服' })).expect(201);
       const units = await t.as(res.body.accessToken).get('/api/v1/units').expect(200);
-      expect(units.body.items).toEqual([{ id: res.body.org.rootUnitId, name: '總公司含客服', parentId: null, depth: 1 }]);
+      expect(units.body.items).toEqual([{ id: res.body.org.rootUnitId, name: '總公司含客服', parentId: null, depth: 1, routing: 'manual' }]);
     });
 
     it.each([
@@ -156,7 +156,7 @@ describe('orgs, auth, me, org settings, http conventions', () => {
       const res = await t.as(org.managerA.token).get('/api/v1/me').expect(200);
       expect(Object.keys(res.body).sort()).toEqual(['folders', 'member', 'permissions', 'role', 'unit']);
       expect(res.body.member).toMatchObject({ id: org.managerA.id, email: org.managerA.email, unitId: org.units.central, roleId: org.roles.regionManager });
-      expect(res.body.unit).toEqual({ id: org.units.central, name: '中區營業所', parentId: org.units.hq, depth: 2 });
+      expect(res.body.unit).toEqual({ id: org.units.central, name: '中區營業所', parentId: org.units.hq, depth: 2, routing: 'manual' });
       expect(res.body.role).toMatchObject({ id: org.roles.regionManager, name: '區經理', builtin: false });
       const role = await t.as(org.admin.token).get(`/api/v1/roles/${org.roles.regionManager}`).expect(200);
       expect(res.body.permissions).toEqual([...role.body.permissions].sort());
@@ -207,7 +207,7 @@ describe('orgs, auth, me, org settings, http conventions', () => {
         id: org.orgId,
         name: expect.any(String),
         rootUnitId: org.units.hq,
-        settings: { transferTimeoutSeconds: 3600, timezone: expect.any(String), maxUnitDepth: 3 },
+        settings: { transferTimeoutSeconds: 3600, timezone: expect.any(String), maxUnitDepth: 3, presenceGraceSeconds: 60, requeueOfflineAfterSeconds: null, grantQuotaPerDay: 5, retentionDays: null },
       });
       for (const actor of [org.heine, org.managerA, org.winnie]) {
         expectError(await t.as(actor.token).get('/api/v1/org'), 403, /org\.manage/);
@@ -222,7 +222,7 @@ describe('orgs, auth, me, org settings, http conventions', () => {
       expect(res.body).toEqual({ ...before, name: 'Super 8 Taiwan', settings: { ...before.settings, timezone: 'Asia/Taipei' } });
       await t.as(org.admin.token).patch('/api/v1/org', { settings: { transferTimeoutSeconds: 600 } }).expect(200);
       const after = (await t.as(org.admin.token).get('/api/v1/org').expect(200)).body;
-      expect(after).toEqual({ ...before, name: 'Super 8 Taiwan', settings: { transferTimeoutSeconds: 600, timezone: 'Asia/Taipei', maxUnitDepth: 3 } });
+      expect(after).toEqual({ ...before, name: 'Super 8 Taiwan', settings: { ...before.settings, transferTimeoutSeconds: 600, timezone: 'Asia/Taipei', maxUnitDepth: 3 } });
     });
 
     it.each([
@@ -267,9 +267,10 @@ describe('orgs, auth, me, org settings, http conventions', () => {
   });
 
   describe('health, docs and HTTP conventions', () => {
-    it('GET /health answers 200 without a token and reports postgres and redis up', async () => {
+    it('GET /health answers 200 without a token and reports the database and redis up', async () => {
       const res = await t.http().get('/health').expect(200);
-      expect(res.body).toMatchObject({ status: 'ok', info: { postgres: { status: 'up' }, redis: { status: 'up' } } });
+      expect(res.body).toMatchObject({ status: 'ok', info: { database: { status: 'up' }, redis: { status: 'up' } } });
+      expect(res.body.info.postgres).toBeUndefined();
     });
 
     it('serves the OpenAPI UI and document', async () => {

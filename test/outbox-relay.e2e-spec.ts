@@ -2,7 +2,7 @@ import { EventRelay } from '../src/modules/events/event-relay';
 import { lineEvent, lineWebhook } from './fixtures/providers';
 import { createChannel, postWebhook, TestChannel } from './support/channels';
 import { customerSays, newLineUserId } from './support/inbox';
-import { seedOrg, SeedOrg } from './support/org-fixture';
+import { SeedOrg, seedOrg } from './support/org-fixture';
 import { ProviderStub } from './support/provider-stub';
 import { drainQueues, eventually } from './support/queues';
 import { connectInbox, InboxClient } from './support/sockets';

@@ -1,7 +1,7 @@
 import { lineEvent, lineWebhook, messengerWebhook, whatsappWebhook } from './fixtures/providers';
 import { createChannel, postWebhook, TestChannel } from './support/channels';
 import { newLineUserId } from './support/inbox';
-import { seedOrg, SeedOrg } from './support/org-fixture';
+import { SeedOrg, seedOrg } from './support/org-fixture';
 import { startTestApp, TestApp } from './support/test-app';
 
 /**

@@ -1,7 +1,7 @@
 import { Socket as NetSocket } from 'net';
+import { io, Socket } from 'socket.io-client';
 import { setFlagsFromString } from 'v8';
 import { runInNewContext } from 'vm';
-import { io, Socket } from 'socket.io-client';
 import { RecoverableRedisAdapter } from '../src/infra/redis/recoverable-redis-adapter';
 import { InboxGateway } from '../src/modules/realtime/inbox.gateway';
 import { RealtimeEmitter } from '../src/modules/realtime/realtime.emitter';

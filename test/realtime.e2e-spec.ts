@@ -1,8 +1,8 @@
-import { lineEvent, lineWebhook } from './fixtures/providers';
 import { Permission } from '../src/modules/access/permissions';
+import { lineEvent, lineWebhook } from './fixtures/providers';
 import { createChannel, postWebhook, TestChannel } from './support/channels';
 import { customerSays, newLineUserId } from './support/inbox';
-import { Actor, createMember, createRole, seedOrg, SeedOrg } from './support/org-fixture';
+import { Actor, createMember, createRole, SeedOrg, seedOrg } from './support/org-fixture';
 import { connectInbox, InboxClient, settle } from './support/sockets';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -23,6 +23,9 @@ describe('real-time gateway /inbox', () => {
     org = await seedOrg(t);
     line = await createChannel(t, org.admin.token, 'line');
     for (const w of who) clients[w] = await connectInbox(t.url!, (org[w] as Actor).token);
+    // Connecting made everyone available: those presence.changed events (test/presence.e2e-spec.ts) arrive first.
+    await settle();
+    takeAll();
   });
   afterAll(async () => {
     Object.values(clients).forEach((c) => c.close());

@@ -1,7 +1,7 @@
 import type { Response } from 'supertest';
 import { ALL_PERMISSIONS } from '../src/modules/access/permissions';
 import { Actor, expectError, memberWithPermissions, randomId, signup } from './support/org-fixture';
-import { appRoutes, AppRoute, concretePath, expressRoutes } from './support/routes';
+import { AppRoute, appRoutes, concretePath, expressRoutes } from './support/routes';
 import { startTestApp, TestApp } from './support/test-app';
 
 /** The foundation endpoints of SPEC §9 that must be among the enumerated routes. */
@@ -27,9 +27,14 @@ const FOUNDATION = [
   'GET /health',
 ];
 
-/** What may be reached without a token (SPEC §9 and the ACCESS_RULE doc): signup, login, health, provider webhooks. */
+/**
+ * What may be reached without a token (SPEC §9 and the ACCESS_RULE doc): signup, login, health
+ * (with its liveness and readiness probes), provider webhooks, and the metrics scrape (guarded
+ * by its own METRICS_TOKEN, not by a member's token).
+ */
 const mayBePublic = (r: AppRoute) =>
-  ['POST /api/v1/orgs', 'POST /api/v1/auth/login', 'GET /health', 'GET /bind/:token'].includes(`${r.method} ${r.path}`) || r.path.startsWith('/webhooks/');
+  ['POST /api/v1/orgs', 'POST /api/v1/auth/login', 'GET /health', 'GET /health/live', 'GET /health/ready', 'GET /metrics', 'GET /bind/:token', 'GET /media/:token', 'POST /api/v1/invitations/:token/accept'].includes(`${r.method} ${r.path}`) ||
+  r.path.startsWith('/webhooks/');
 
 describe('route access rules', () => {
   let t: TestApp;
@@ -76,7 +81,7 @@ describe('route access rules', () => {
     }
   });
 
-  it('keeps public only signup, login, health and provider webhooks', () => {
+  it('keeps public only signup, login, health, metrics, provider webhooks, signed media links and invitation acceptance', () => {
     const open = routes.filter((r) => r.rule?.kind === 'public');
     expect(open.filter((r) => !mayBePublic(r)).map(key)).toEqual([]);
     expect(open.map(key)).toEqual(expect.arrayContaining(['POST /api/v1/orgs', 'POST /api/v1/auth/login', 'GET /health']));

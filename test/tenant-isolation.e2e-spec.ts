@@ -8,8 +8,8 @@ import {
   insertChannelAccount,
   listAllPages,
   PASSWORD,
-  seedOrg,
   SeedOrg,
+  seedOrg,
   signup,
   uniqueSuffix,
 } from './support/org-fixture';

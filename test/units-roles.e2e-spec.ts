@@ -5,8 +5,8 @@ import {
   createUnit,
   expectError,
   randomId,
-  seedOrg,
   SeedOrg,
+  seedOrg,
   STORE_AGENT_PERMISSIONS,
   uniqueSuffix,
 } from './support/org-fixture';
@@ -46,10 +46,10 @@ describe('units and roles', () => {
       const items: Unit[] = (await t.as(org.winnie.token).get('/api/v1/units').expect(200)).body.items;
       expect(items).toEqual(
         expect.arrayContaining([
-          { id: org.units.hq, name: '總公司含客服', parentId: null, depth: 1 },
-          { id: org.units.central, name: '中區營業所', parentId: org.units.hq, depth: 2 },
-          { id: org.units.south, name: '南區營業所', parentId: org.units.hq, depth: 2 },
-          { id: org.units.beitun, name: '台中北屯門市', parentId: org.units.central, depth: 3 },
+          { id: org.units.hq, name: '總公司含客服', parentId: null, depth: 1, routing: 'manual' },
+          { id: org.units.central, name: '中區營業所', parentId: org.units.hq, depth: 2, routing: 'manual' },
+          { id: org.units.south, name: '南區營業所', parentId: org.units.hq, depth: 2, routing: 'manual' },
+          { id: org.units.beitun, name: '台中北屯門市', parentId: org.units.central, depth: 3, routing: 'manual' },
         ]),
       );
       // Parents come before their children, and every parent is listed with depth one less.
@@ -59,13 +59,13 @@ describe('units and roles', () => {
         expect(byId.get(u.parentId)!.depth).toBe(u.depth - 1);
         expect(items.findIndex((p) => p.id === u.parentId)).toBeLessThan(i);
       });
-      expect(await unit(org.units.beitun)).toEqual({ id: org.units.beitun, name: '台中北屯門市', parentId: org.units.central, depth: 3 });
+      expect(await unit(org.units.beitun)).toEqual({ id: org.units.beitun, name: '台中北屯門市', parentId: org.units.central, depth: 3, routing: 'manual' });
       expectError(await t.as(org.admin.token).get(`/api/v1/units/${randomId()}`), 404);
     });
 
     it('creates a unit under a parent', async () => {
       const res = await t.as(org.admin.token).post('/api/v1/units', { name: '  台中西屯門市 ', parentId: org.units.central }).expect(201);
-      expect(res.body).toEqual({ id: expect.any(String), name: '台中西屯門市', parentId: org.units.central, depth: 3 });
+      expect(res.body).toEqual({ id: expect.any(String), name: '台中西屯門市', parentId: org.units.central, depth: 3, routing: 'manual' });
       expect(await units()).toContainEqual(res.body);
     });
 
@@ -114,7 +114,7 @@ describe('units and roles', () => {
     it('renames a unit', async () => {
       const id = await createUnit(t, org.admin.token, `Old ${uniqueSuffix()}`, org.units.hq);
       const res = await t.as(org.admin.token).patch(`/api/v1/units/${id}`, { name: 'New name' }).expect(200);
-      expect(res.body).toEqual({ id, name: 'New name', parentId: org.units.hq, depth: 2 });
+      expect(res.body).toEqual({ id, name: 'New name', parentId: org.units.hq, depth: 2, routing: 'manual' });
       expect(await unit(id)).toEqual(res.body);
     });
 
@@ -124,10 +124,10 @@ describe('units and roles', () => {
       const y = await createUnit(t, org.admin.token, 'Y', x);
       const member = await createMember(t, org.admin.token, { name: 'Mover', unitId: y, roleId: org.roles.storeAgent });
       const res = await t.as(org.admin.token).patch(`/api/v1/units/${x}`, { parentId: org.units.central }).expect(200);
-      expect(res.body).toMatchObject({ id: x, parentId: org.units.central, depth: 3 });
-      expect(await unit(y)).toMatchObject({ parentId: x, depth: 4 });
+      expect(res.body).toMatchObject({ id: x, parentId: org.units.central, depth: 3, routing: 'manual' });
+      expect(await unit(y)).toMatchObject({ parentId: x, depth: 4, routing: 'manual' });
       const me = await t.as(member.token).get('/api/v1/me').expect(200);
-      expect(me.body.unit).toEqual({ id: y, name: 'Y', parentId: x, depth: 4 });
+      expect(me.body.unit).toEqual({ id: y, name: 'Y', parentId: x, depth: 4, routing: 'manual' });
       // Back to depth 3 is refused while Y sits at level 4.
       expectError(await t.as(org.admin.token).patch('/api/v1/org', { settings: { maxUnitDepth: 3 } }), 422);
       // Moving back up shifts the whole subtree again.
@@ -140,8 +140,8 @@ describe('units and roles', () => {
       // 中區營業所 carries 台中北屯門市 one level down: under 南區營業所 that would be level 4.
       const res = await t.as(org.admin.token).patch(`/api/v1/units/${org.units.central}`, { parentId: org.units.south });
       expectError(res, 422, /maxUnitDepth/);
-      expect(await unit(org.units.central)).toMatchObject({ parentId: org.units.hq, depth: 2 });
-      expect(await unit(org.units.beitun)).toMatchObject({ parentId: org.units.central, depth: 3 });
+      expect(await unit(org.units.central)).toMatchObject({ parentId: org.units.hq, depth: 2, routing: 'manual' });
+      expect(await unit(org.units.beitun)).toMatchObject({ parentId: org.units.central, depth: 3, routing: 'manual' });
     });
 
     it('refuses cycles and moving the root (422)', async () => {
@@ -154,8 +154,8 @@ describe('units and roles', () => {
       } finally {
         await setMaxDepth(3);
       }
-      expect(await unit(org.units.central)).toMatchObject({ parentId: org.units.hq, depth: 2 });
-      expect(await unit(org.units.hq)).toMatchObject({ parentId: null, depth: 1 });
+      expect(await unit(org.units.central)).toMatchObject({ parentId: org.units.hq, depth: 2, routing: 'manual' });
+      expect(await unit(org.units.hq)).toMatchObject({ parentId: null, depth: 1, routing: 'manual' });
     });
 
     it('deletes only empty non-root units', async () => {
@@ -182,7 +182,8 @@ describe('units and roles', () => {
       expect([...byKey('supervisor').permissions].sort()).toEqual([...BUILTIN_ROLE_PERMISSIONS.supervisor].sort());
       expect([...byKey('agent').permissions].sort()).toEqual([...BUILTIN_ROLE_PERMISSIONS.agent].sort());
       for (const k of ['administrator', 'supervisor']) {
-        expect(byKey(k).notifications).toEqual({ 'customer.bound': ['web'], 'conversation.transfer_timeout': ['web'], mention: ['web'] });
+        // Both hold grant.issue: they are the approvers of access requests.
+        expect(byKey(k).notifications).toEqual({ 'customer.bound': ['web'], 'conversation.transfer_timeout': ['web'], mention: ['web'], access_request: ['web'] });
       }
       // Agent holds folder.bound and folder.department: it may receive all three as well.
       expect(byKey('agent').notifications).toEqual({ 'customer.bound': ['web'], 'conversation.transfer_timeout': ['web'], mention: ['web'] });
@@ -193,7 +194,7 @@ describe('units and roles', () => {
 
     it('creates a custom role and only offers notifications the role can receive', async () => {
       const res = await t.as(org.admin.token).post('/api/v1/roles', { name: ' Auditor ', permissions: [Permission.AuditView] }).expect(201);
-      expect(res.body).toEqual({ id: expect.any(String), name: 'Auditor', permissions: ['audit.view'], builtin: false, builtinKey: null, notifications: {} });
+      expect(res.body).toEqual({ id: expect.any(String), name: 'Auditor', permissions: ['audit.view'], builtin: false, builtinKey: null, notifications: {}, maxOpenConversations: null, sendWindow: null });
       expect(await role(res.body.id)).toEqual(res.body);
     });
 

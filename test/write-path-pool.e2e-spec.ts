@@ -1,10 +1,10 @@
 import { randomBytes } from 'crypto';
 import type request from 'supertest';
-import { lineEvent, lineWebhook, messengerWebhook, whatsappWebhook } from './fixtures/providers';
 import { Permission } from '../src/modules/access/permissions';
+import { lineEvent, lineWebhook, messengerWebhook, whatsappWebhook } from './fixtures/providers';
 import { createChannel, postWebhook, TestChannel } from './support/channels';
 import { newLineUserId } from './support/inbox';
-import { Actor, createMember, createRole, createUnit, seedOrg, SeedOrg, STORE_AGENT_PERMISSIONS, startTestAppWithEnv, withAppDb } from './support/org-fixture';
+import { Actor, createMember, createRole, createUnit, SeedOrg, seedOrg, startTestAppWithEnv, STORE_AGENT_PERMISSIONS, withAppDb } from './support/org-fixture';
 import { ProviderStub } from './support/provider-stub';
 import { appRoutes } from './support/routes';
 import { TestApp } from './support/test-app';
@@ -181,6 +181,17 @@ const SCENARIOS: Record<string, Scenario> = {
       shots: range(N + SAME).map((i) => ({
         label: `login #${i}`,
         send: () => c.t.http().post('/api/v1/auth/login').send({ email: actors[i % actors.length].email, password: 'correct-horse-battery' }),
+        ok: [200],
+      })),
+    };
+  },
+
+  'PUT /api/v1/me/status': async (c) => {
+    const actors = [c.org.admin, c.org.heine, c.org.managerA, c.org.managerB, c.org.winnie];
+    return {
+      shots: range(N + SAME).map((i) => ({
+        label: `status #${i}`,
+        send: () => c.t.as(actors[i % actors.length].token).put('/api/v1/me/status', { status: i % 2 ? 'away' : 'available' }),
         ok: [200],
       })),
     };

@@ -1,4 +1,4 @@
-import { BenchOrg, BENCH_PASSWORD } from './bench-org';
+import { BENCH_PASSWORD, BenchOrg } from './bench-org';
 import { HttpClient, pool } from './http';
 
 /**

@@ -1,7 +1,7 @@
 import * as argon2 from 'argon2';
 import { Client } from 'pg';
-import { runMigrations } from '../../src/infra/database/migrate';
 import { encryptSecret } from '../../src/infra/crypto/secrets-cipher';
+import { runMigrations } from '../../src/infra/database/migrate';
 import { ALL_PERMISSIONS, BUILTIN_ROLE_PERMISSIONS, Permission } from '../../src/modules/access/permissions';
 
 /**

@@ -1,6 +1,8 @@
 import type { FolderTiming } from './folders';
 import type { IngestStep } from './ingest';
 import type { MemoryPoint } from './memory';
+import { renderReportTimings, ReportTiming } from './reports';
+import { searchSection } from './search';
 import { round } from './stats';
 
 /** One ingest scenario (a pattern of conversations), our server and the baseline in the same run. */
@@ -29,6 +31,12 @@ export interface BenchReport {
   baselineMemory?: MemoryPoint[];
   folders?: FolderTiming[];
   foldersConversations?: number;
+  /** BENCH_SCENARIOS=reports (docs/reports.md). */
+  reports?: ReportTiming[];
+  /** BENCH_SCENARIOS=routing: new conversations with routing off and on (bench/lib/routing.ts). */
+  routing?: import('./routing').RoutingRun[];
+  /** BENCH_SCENARIOS=search (bench/lib/search.ts, docs/search.md). */
+  search?: import('./search').SearchTiming[];
   summary?: Record<string, unknown>;
 }
 
@@ -227,5 +235,11 @@ export function renderMarkdown(r: BenchReport): string {
       lines.push(`| ${viewer} | ${folder} | ${first.ms.p50} / ${first.ms.p99}${flag(first.ms)} | ${deep ? `page ${deep.depth}` : '–'} | ${deep ? `${deep.ms.p50} / ${deep.ms.p99}${flag(deep.ms)}` : '–'} |`);
     }
   }
+  lines.push(...renderReportTimings(r.reports));
+  if (r.routing?.length) {
+    lines.push('', '## Routing: new conversations, routing off vs on', '', '| routing | ok / sent | per second | ack p50 / p99 ms | routed |', '|---|---|---|---|---|');
+    for (const x of r.routing) lines.push(`| ${x.routing} | ${x.ok} / ${x.webhooks} | ${x.perSecond} | ${x.ackMs.p50} / ${x.ackMs.p99} | ${x.routed} |`);
+  }
+  if (r.search) lines.push(...searchSection(r.search, r.foldersConversations));
   return lines.join('\n') + '\n';
 }

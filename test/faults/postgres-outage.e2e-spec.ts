@@ -2,7 +2,7 @@ import { io, Socket } from 'socket.io-client';
 import { lineEvent, lineWebhook } from '../fixtures/providers';
 import { createChannel, postWebhook, TestChannel } from '../support/channels';
 import { newLineUserId } from '../support/inbox';
-import { seedOrg, SeedOrg } from '../support/org-fixture';
+import { SeedOrg, seedOrg } from '../support/org-fixture';
 import { OwnPostgres, OwnRedis, ownServicesUnavailable } from '../support/own-services';
 import { eventually } from '../support/queues';
 import { startTestApp, TestApp } from '../support/test-app';

@@ -23,6 +23,13 @@
  *     never move the activity order. The `private_session_ended` system message is not private.
  *  R6 A member without inbox.access has no folders at all: every conversation is unreadable (404).
  *  R7 Assigning to the current assignee is never generated (the SPEC does not say what it means).
+ *  R8 (routing, Part II) The home unit is the unit a conversation was transferred to, else the
+ *     customer's bound unit, else the channel account's routing unit; an assignment to a member
+ *     ends the transfer to a unit. Routing runs on a new or reopened conversation and on a transfer
+ *     to a unit; a member who becomes available, or whose assignment ended, takes the oldest waiting
+ *     conversations (by customer message time) homed in their unit when it routes, within their
+ *     channel scope, each routed again by the whole rule. Round robin = the member whose latest
+ *     assignment (of any kind) is oldest; least busy = fewest open assigned, then that; then by id.
  */
 export const FOLDER_NAMES = [
   'unassigned', 'assigned', 'department', 'subordinates', 'bound', 'subordinate_bound',
@@ -53,7 +60,12 @@ export interface MConv {
   endedHolders: Set<string>;
   /** Units of members who sent private messages or held private sessions holding private messages. */
   privateUnits: Set<string>;
+  /** The unit it was transferred to (R8). */
+  transferUnitId: string | null;
 }
+
+export type RoutingMode = 'manual' | 'round_robin' | 'least_busy';
+export type Presence = 'available' | 'away' | 'offline';
 
 /** Sort keys: customer timestamps are real ms in the past; server events are far above any of them. */
 export const SERVER_EPOCH = 1e15;
@@ -70,6 +82,13 @@ export class FolderModel {
   roles = new Map<string, Set<string>>();
   members = new Map<string, MMember>();
   convs = new Map<string, MConv>();
+  /** Routing (R8): unit modes (absent = manual), channel routing units, presence, role capacity. */
+  routing = new Map<string, RoutingMode>();
+  routingUnit = new Map<string, string | null>();
+  presence = new Map<string, Presence>();
+  capacity = new Map<string, number | null>();
+  /** Member → server time of their latest assignment start. */
+  lastAssigned = new Map<string, number>();
   private serverSeq = 0;
 
   /** The next server-clock instant: every server-stamped event happens strictly after the previous one. */
@@ -112,7 +131,7 @@ export class FolderModel {
     const U = m.unitId;
     const open = c.status === 'open';
     switch (f) {
-      case 'unassigned': return open && !c.assigneeId && (c.boundUnitId === null || this.inSubtree(c.boundUnitId, U));
+      case 'unassigned': return open && !c.assigneeId && (this.home(c) === null || this.inSubtree(this.home(c), U));
       case 'assigned': return open && c.assigneeId === m.id;
       case 'department': return open && !!c.assigneeId && this.selfOrChild(c.assigneeUnitId, U);
       case 'subordinates': return open && !!c.assigneeId && this.below(c.assigneeUnitId, U);
@@ -159,10 +178,58 @@ export class FolderModel {
       .map((c) => c.id);
   }
 
-  /** An assignee must be an active member of the org with inbox.access whose channel scope covers the conversation. */
+  /** An assignee must be an active member of the org with inbox.access and folder.assigned whose channel scope covers the conversation. */
   canBeAssigned(memberId: string, c: MConv): boolean {
     const m = this.members.get(memberId);
-    return !!m && this.has(m, 'inbox.access') && this.inScope(m, c.channelId);
+    return !!m && this.has(m, 'inbox.access') && this.has(m, 'folder.assigned') && this.inScope(m, c.channelId);
+  }
+
+  // ---- routing (R8) ----------------------------------------------------------------------------
+  home(c: MConv): string | null {
+    return c.transferUnitId ?? c.boundUnitId ?? this.routingUnit.get(c.channelId) ?? null;
+  }
+
+  openHeldBy(memberId: string): number {
+    return [...this.convs.values()].filter((c) => c.status === 'open' && c.assigneeId === memberId).length;
+  }
+
+  underCapacity(m: MMember): boolean {
+    const cap = this.capacity.get(m.roleId) ?? null;
+    return cap === null || this.openHeldBy(m.id) < cap;
+  }
+
+  /** Routes a waiting conversation; returns the member it went to. */
+  route(c: MConv): string | null {
+    if (c.status !== 'open' || c.assigneeId) return null;
+    const home = this.home(c);
+    const mode = home ? (this.routing.get(home) ?? 'manual') : 'manual';
+    if (!home || mode === 'manual') return null;
+    const idle = (m: MMember) => this.lastAssigned.get(m.id) ?? 0;
+    const byIdle = (a: MMember, b: MMember) => idle(a) - idle(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    const candidates = [...this.members.values()]
+      .filter((m) => m.unitId === home && this.canBeAssigned(m.id, c) && this.presence.get(m.id) === 'available' && this.underCapacity(m))
+      .sort(mode === 'least_busy' ? (a, b) => this.openHeldBy(a.id) - this.openHeldBy(b.id) || byIdle(a, b) : byIdle);
+    if (candidates.length === 0) return null;
+    this.startAssignment(c, candidates[0].id);
+    return candidates[0].id;
+  }
+
+  /** A member became available or their assignment ended: the oldest waiting conversations they could take, each routed again. */
+  fill(memberId: string): void {
+    const m = this.members.get(memberId);
+    for (let round = 0; round < 10 && m; round++) {
+      if (!this.has(m, 'inbox.access') || !this.has(m, 'folder.assigned') || this.presence.get(m.id) !== 'available' || !this.underCapacity(m)) return;
+      if ((this.routing.get(m.unitId) ?? 'manual') === 'manual') return;
+      const cap = this.capacity.get(m.roleId) ?? null;
+      const room = cap === null ? 20 : Math.min(20, cap - this.openHeldBy(m.id));
+      const waiting = [...this.convs.values()]
+        .filter((c) => c.status === 'open' && !c.assigneeId && this.home(c) === m.unitId && this.inScope(m, c.channelId))
+        .sort((a, b) => a.lastCustomerAt - b.lastCustomerAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+        .slice(0, room);
+      let toMember = 0;
+      for (const c of waiting) if (this.route(c) === m.id) toMember++;
+      if (toMember === 0 || waiting.length < 20) return;
+    }
   }
 
   // ---- SPEC §4 -------------------------------------------------------------------------------
@@ -182,7 +249,7 @@ export class FolderModel {
     this.convs.set(id, {
       id, customerId, channelId, status: 'open', assigneeId: null, assigneeUnitId: null, lastAssigneeId: null,
       lastAssigneeUnitId: null, boundUnitId: null, lastCustomerAt: ts, lastReplyAt: null,
-      assignedAt: this.serverNow(), endedHolders: new Set(), privateUnits: new Set(),
+      assignedAt: this.serverNow(), endedHolders: new Set(), privateUnits: new Set(), transferUnitId: null,
     });
   }
 
@@ -192,7 +259,7 @@ export class FolderModel {
     c.lastCustomerAt = Math.max(c.lastCustomerAt, ts);
   }
 
-  private endAssignment(c: MConv): void {
+  endAssignment(c: MConv): void {
     if (!c.assigneeId) return;
     c.endedHolders.add(c.assigneeId);
     c.assigneeId = null;
@@ -205,6 +272,7 @@ export class FolderModel {
     c.assigneeId = c.lastAssigneeId = m.id;
     c.assigneeUnitId = c.lastAssigneeUnitId = m.unitId;
     c.assignedAt = this.serverNow();
+    this.lastAssigned.set(m.id, c.assignedAt);
   }
 
   /** Expected statuses of an action on conversation c by m (first = the success code when it is allowed). */
@@ -221,6 +289,7 @@ export class FolderModel {
     if (acc === 'read' || !this.has(m, ACTION_PERMISSION[kind])) return [403];
     switch (kind) {
       case 'claim': return [200];
+      case 'transfer': return c.status === 'open' ? [200] : [409];
       case 'assign': {
         const valid = this.canBeAssigned(targetId!, c);
         if (c.status !== 'open') return valid ? [409] : [409, 422]; // R4
@@ -238,7 +307,8 @@ export class FolderModel {
   applyAction(kind: ActionKind, m: MMember, c: MConv, targetId?: string): void {
     switch (kind) {
       case 'claim': return this.startAssignment(c, m.id);
-      case 'assign': return this.startAssignment(c, targetId!);
+      case 'assign': c.transferUnitId = null; return this.startAssignment(c, targetId!);
+      case 'transfer': this.endAssignment(c); c.transferUnitId = targetId!; this.route(c); return;
       case 'complete': this.endAssignment(c); c.status = 'done'; return;
       case 'trash': this.endAssignment(c); c.status = 'trashed'; return;
       case 'reopen': c.status = 'open'; return;
@@ -253,9 +323,9 @@ export class FolderModel {
   }
 }
 
-export type ActionKind = 'claim' | 'assign' | 'complete' | 'reopen' | 'trash' | 'unassign' | 'reply' | 'note';
+export type ActionKind = 'claim' | 'assign' | 'transfer' | 'complete' | 'reopen' | 'trash' | 'unassign' | 'reply' | 'note';
 export const ACTION_PERMISSION: Record<ActionKind, string> = {
-  claim: 'conversation.claim', assign: 'conversation.assign', complete: 'conversation.complete',
+  claim: 'conversation.claim', assign: 'conversation.assign', transfer: 'conversation.assign', complete: 'conversation.complete',
   reopen: 'conversation.complete', trash: 'conversation.trash', unassign: 'conversation.assign',
   reply: 'conversation.reply', note: 'conversation.note',
 };

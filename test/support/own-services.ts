@@ -3,8 +3,8 @@ import { chownSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } fro
 import { createServer } from 'net';
 import { tmpdir, userInfo } from 'os';
 import { join } from 'path';
-import { promisify } from 'util';
 import { Client } from 'pg';
+import { promisify } from 'util';
 import { runMigrations } from '../../src/infra/database/migrate';
 
 /**

@@ -7,8 +7,8 @@ import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
 import { EventRelay } from '../../src/modules/events/event-relay';
-import { liveRelays } from './sockets';
 import { createDatabaseFromTemplate, databaseUrl, dropDatabase } from './databases';
+import { liveRelays } from './sockets';
 
 export interface TestApp {
   app: INestApplication;

@@ -1,5 +1,4 @@
 import { registerAs } from '@nestjs/config';
-import { isIP } from 'net';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsBoolean,
@@ -12,10 +11,11 @@ import {
   Min,
   MinLength,
   Validate,
+  validateSync,
   ValidatorConstraint,
   ValidatorConstraintInterface,
-  validateSync,
 } from 'class-validator';
+import { isIP } from 'net';
 
 @ValidatorConstraint({ name: 'base64Key32' })
 class Base64Key32 implements ValidatorConstraintInterface {
@@ -215,6 +215,71 @@ export class EnvironmentVariables {
   /** How often each process looks for events whose lease ran out. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(50) @Max(60000)
   EVENT_RELAY_POLL_MS: number = 1000;
+
+  /** How often each API process tells Redis which members have sockets on it (presence; docs/routing.md). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(50) @Max(60000)
+  PRESENCE_HEARTBEAT_MS: number = 10000;
+
+  /** How often presence is swept for grace periods that ran out and offline assignees to requeue (docs/routing.md). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(50) @Max(300000)
+  PRESENCE_SWEEP_MS: number = 5000;
+
+  /** When set, `GET /metrics` requires `Authorization: Bearer <METRICS_TOKEN>`; unset, it is open. */
+  @IsOptional() @IsString() @MinLength(16)
+  METRICS_TOKEN?: string;
+
+  /** `GET /health/ready` answers 503 while more committed events than this wait in the outbox. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0)
+  READY_MAX_OUTBOX_BACKLOG: number = 10000;
+
+  /** Media (docs/media.md): where attachment bytes live, `fs` (under STORAGE_DIR) or `s3` (any S3-compatible store). */
+  @IsOptional() @IsIn(['fs', 's3'])
+  STORAGE_DRIVER: string = 'fs';
+
+  @IsOptional() @IsString()
+  STORAGE_DIR: string = './storage';
+
+  @IsOptional() @IsUrl(urlOpts)
+  S3_ENDPOINT?: string;
+
+  @IsOptional() @IsString()
+  S3_BUCKET: string = 'omni-inbox';
+
+  @IsOptional() @IsString()
+  S3_REGION: string = 'us-east-1';
+
+  @IsOptional() @IsString()
+  S3_ACCESS_KEY_ID?: string;
+
+  @IsOptional() @IsString()
+  S3_SECRET_ACCESS_KEY?: string;
+
+  /** LINE's content API host (message content and profile pictures are served from it). */
+  @IsOptional() @IsUrl(urlOpts)
+  LINE_DATA_API_BASE_URL: string = 'https://api-data.line.me';
+
+  /** Largest upload (POST /attachments): beyond it 413. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  ATTACHMENT_MAX_BYTES: number = 20 * 1024 * 1024;
+
+  /** Largest inbound media file downloaded from a provider; larger ones are recorded `failed`. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  ATTACHMENT_INBOUND_MAX_BYTES: number = 200 * 1024 * 1024;
+
+  /** Lifetime of the signed `PUBLIC_URL/media/<token>` links providers fetch outbound media from. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(7 * 86400)
+  MEDIA_URL_TTL_SECONDS: number = 3600;
+
+  /** Attempts of one media download (exponential backoff from MEDIA_FETCH_BACKOFF_MS). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(50)
+  MEDIA_FETCH_ATTEMPTS: number = 5;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  MEDIA_FETCH_BACKOFF_MS: number = 2000;
+
+  /** Longest a single provider download may take before it is aborted (and retried). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(3_600_000)
+  MEDIA_FETCH_TIMEOUT_MS: number = 120000;
 }
 
 export interface AppConfig {
@@ -246,6 +311,23 @@ export interface AppConfig {
   realtimeRecoveryMs: number;
   realtimeMaxSocketBufferBytes: number;
   eventRelay: { leaseSeconds: number; pollMs: number };
+  presence: { heartbeatMs: number; sweepMs: number };
+  /** Bearer token of `GET /metrics`; undefined: open. */
+  metricsToken?: string;
+  /** `GET /health/ready` is 503 above this many events in the outbox. */
+  readyMaxOutboxBacklog: number;
+  media: {
+    driver: 'fs' | 's3';
+    dir: string;
+    s3: { endpoint?: string; bucket: string; region: string; accessKeyId?: string; secretAccessKey?: string };
+    lineDataApiBaseUrl: string;
+    maxUploadBytes: number;
+    maxInboundBytes: number;
+    urlTtlSeconds: number;
+    fetchAttempts: number;
+    fetchBackoffMs: number;
+    fetchTimeoutMs: number;
+  };
 }
 
 export class ConfigValidationError extends Error {}
@@ -297,9 +379,24 @@ export function loadAppConfig(env: Record<string, string | undefined>): AppConfi
     bodyLimit: vars.BODY_LIMIT,
     webhookBodyLimit: vars.WEBHOOK_BODY_LIMIT,
     eventRelay: { leaseSeconds: vars.EVENT_RELAY_LEASE_SECONDS, pollMs: vars.EVENT_RELAY_POLL_MS },
+    presence: { heartbeatMs: vars.PRESENCE_HEARTBEAT_MS, sweepMs: vars.PRESENCE_SWEEP_MS },
     outbound: { attempts: vars.OUTBOUND_ATTEMPTS, backoffMs: vars.OUTBOUND_BACKOFF_MS },
     realtimeRecoveryMs: vars.REALTIME_RECOVERY_SECONDS * 1000,
     realtimeMaxSocketBufferBytes: vars.REALTIME_MAX_SOCKET_BUFFER_BYTES,
+    metricsToken: vars.METRICS_TOKEN,
+    readyMaxOutboxBacklog: vars.READY_MAX_OUTBOX_BACKLOG,
+    media: {
+      driver: vars.STORAGE_DRIVER as 'fs' | 's3',
+      dir: vars.STORAGE_DIR,
+      s3: { endpoint: vars.S3_ENDPOINT, bucket: vars.S3_BUCKET, region: vars.S3_REGION, accessKeyId: vars.S3_ACCESS_KEY_ID, secretAccessKey: vars.S3_SECRET_ACCESS_KEY },
+      lineDataApiBaseUrl: vars.LINE_DATA_API_BASE_URL.replace(/\/+$/, ''),
+      maxUploadBytes: vars.ATTACHMENT_MAX_BYTES,
+      maxInboundBytes: vars.ATTACHMENT_INBOUND_MAX_BYTES,
+      urlTtlSeconds: vars.MEDIA_URL_TTL_SECONDS,
+      fetchAttempts: vars.MEDIA_FETCH_ATTEMPTS,
+      fetchBackoffMs: vars.MEDIA_FETCH_BACKOFF_MS,
+      fetchTimeoutMs: vars.MEDIA_FETCH_TIMEOUT_MS,
+    },
   };
 }
 

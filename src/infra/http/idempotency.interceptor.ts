@@ -1,6 +1,6 @@
 import { BadRequestException, CallHandler, ConflictException, ExecutionContext, INestApplication, Logger, NestInterceptor, UnprocessableEntityException } from '@nestjs/common';
-import { createHash } from 'crypto';
 import type { OpenAPIObject } from '@nestjs/swagger';
+import { createHash } from 'crypto';
 import type { Request, Response } from 'express';
 import { defer, lastValueFrom, Observable } from 'rxjs';
 import type { RequestWithViewer } from '../../modules/access/access.decorators';

@@ -1,11 +1,14 @@
 import { BadRequestException } from '@nestjs/common';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 export class PageQueryDto {
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 50, description: 'Page size' })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
   limit?: number;
 
+  @ApiPropertyOptional({ maxLength: 512, description: 'The `nextCursor` of the previous page; omit for the first page' })
   @IsOptional() @IsString() @MaxLength(512)
   cursor?: string;
 }

@@ -2,6 +2,13 @@
 export enum QueueName {
   Outbound = 'outbound',
   Notifications = 'notifications',
+  Governance = 'governance',
+  /** The daily retention sweep and its per-org runs. */
+  Retention = 'retention',
+  /** Inbound media downloads (FetchAttachmentJob). */
+  Media = 'media',
+  /** Customer display names and avatars (RefreshCustomerProfileJob). */
+  Profiles = 'profiles',
 }
 
 export interface OrgScopedJob {

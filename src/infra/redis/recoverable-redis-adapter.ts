@@ -2,18 +2,18 @@ import { Logger } from '@nestjs/common';
 import { RedisAdapter } from '@socket.io/redis-adapter';
 import type Redis from 'ioredis';
 import type { Socket } from 'socket.io';
+import { closeNow, configuredMaxSocketBufferBytes, EngineConnection, SLOW_CONSUMER_RESYNC, SlowConsumerGuard, slowConsumerLimits } from './slow-consumer';
 import {
   compareOffsets,
   decodeEntryData,
   OFFSET_RE,
+  RecoveryRedis,
   recoverySessionKey,
   recoveryStreamKey,
-  RecoveryRedis,
   redisFailureLogger,
   sleep,
   withRecoveryScripts,
 } from './socket-recovery';
-import { closeNow, configuredMaxSocketBufferBytes, EngineConnection, SLOW_CONSUMER_RESYNC, SlowConsumerGuard, slowConsumerLimits } from './slow-consumer';
 
 type SessionToPersist = Parameters<RedisAdapter['persistSession']>[0];
 type RestoredSession = Awaited<ReturnType<RedisAdapter['restoreSession']>>;

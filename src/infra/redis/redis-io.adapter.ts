@@ -2,8 +2,8 @@ import { INestApplicationContext, Logger } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import Redis from 'ioredis';
 import { ServerOptions } from 'socket.io';
-import { APP_CONFIG, AppConfig } from '../config/app.config';
 import { socketCorsFor } from '../../modules/auth/cross-origin';
+import { APP_CONFIG, AppConfig } from '../config/app.config';
 import { createRecoverableAdapter } from './recoverable-redis-adapter';
 import { closeRedis, redisFailureLogger } from './socket-recovery';
 

@@ -95,9 +95,21 @@ export class AccessPolicy {
     return accessFromFolders(foldersOf(viewer, asUnassigned)) === 'write' && viewer.permissions.has(Permission.ConversationClaim);
   }
 
-  /** Whether a member may hold a conversation: active, inbox access, channel scope covering it. */
-  canBeAssigned(candidate: Viewer | null, conversation: ConversationFacts): boolean {
-    return !!candidate && candidate.permissions.has(Permission.InboxAccess) && withinChannelScope(candidate, conversation.channelAccountId);
+  /**
+   * Whether a member may hold a conversation (manual or routed): active (a loaded Viewer is), inbox
+   * access, `folder.assigned` (a holder must be able to read what they hold), channel scope covering it.
+   */
+  canBeAssigned(candidate: Viewer | null, conversation: Pick<ConversationFacts, 'channelAccountId'>): boolean {
+    return !!candidate && this.canHold(candidate, conversation.channelAccountId);
+  }
+
+  canHold(candidate: Viewer, channelAccountId: string): boolean {
+    return this.canHoldAny(candidate) && withinChannelScope(candidate, channelAccountId);
+  }
+
+  /** Eligible to hold conversations at all, whatever their channel. */
+  canHoldAny(candidate: Viewer): boolean {
+    return candidate.permissions.has(Permission.InboxAccess) && candidate.permissions.has(Permission.FolderAssigned);
   }
 
   /** SPEC §4: private content is readable only with conversation.private.view; everyone else gets it redacted. */

@@ -12,6 +12,7 @@ export interface FactsRow {
   last_assignee_id: string | null;
   last_assignee_unit_path: string | null;
   bound_unit_path: string | null;
+  home_unit_path: string | null;
   ended_assignee_ids: string[];
   private_unit_paths: string[];
   directory_version: number;
@@ -20,6 +21,7 @@ export interface FactsRow {
 /** The facts' columns over `conversations c` (with FACTS_JOINS), for queries that need the facts and more. */
 export const FACTS_COLUMNS = `c.id, c.status, c.channel_account_id, c.assignee_id, c.last_assignee_id,
               au.path AS assignee_unit_path, lu.path AS last_assignee_unit_path, bu.path AS bound_unit_path,
+              (SELECT hu.path FROM units hu WHERE hu.id = c.home_unit_id) AS home_unit_path,
               coalesce((SELECT array_agg(DISTINCT a.member_id) FROM assignments a
                          WHERE a.conversation_id = c.id AND a.ended_at IS NOT NULL), '{}') AS ended_assignee_ids,
               coalesce((SELECT array_agg(u.path) FROM conversation_private_units p JOIN units u ON u.id = p.unit_id
@@ -60,6 +62,7 @@ export function toFacts(r: FactsRow): ConversationFacts {
     lastAssigneeId: r.last_assignee_id,
     lastAssigneeUnitPath: r.last_assignee_unit_path,
     boundUnitPath: r.bound_unit_path,
+    homeUnitPath: r.home_unit_path,
     endedAssigneeIds: r.ended_assignee_ids,
     privateUnitPaths: r.private_unit_paths,
     directoryVersion: r.directory_version,

@@ -25,6 +25,7 @@ function viewer(memberId: string, unitPath: string, permissions: readonly Permis
     permissions: new Set(permissions),
     channelAccountIds: channels,
     tokenVersion: 0,
+    grantsExpireAt: null,
   };
 }
 

@@ -1,4 +1,4 @@
-import { Folder, FOLDERS, FOLDER_PERMISSION, Permission } from './permissions';
+import { Folder, FOLDER_PERMISSION, FOLDERS, Permission } from './permissions';
 import type { Viewer } from './viewer';
 
 export type ConversationStatus = 'open' | 'done' | 'trashed';
@@ -17,12 +17,23 @@ export interface ConversationFacts {
   lastAssigneeId: string | null;
   lastAssigneeUnitPath: string | null;
   boundUnitPath: string | null;
+  /**
+   * Routing's home unit (the unit transferred to, else the bound unit, else the channel
+   * account's routing unit): a waiting conversation is `unassigned` for that unit and its
+   * ancestors only. Absent in hand-built facts: the bound unit.
+   */
+  homeUnitPath?: string | null;
   /** Members who held an assignment of this conversation that has ended. */
   endedAssigneeIds: readonly string[];
   /** Units of members who sent private messages or held private sessions here. */
   privateUnitPaths: readonly string[];
   /** The org's directory version when these facts were read (see OrgDirectory); absent in hand-built facts. */
   directoryVersion?: number;
+}
+
+/** The unit whose subtree's ancestors see a waiting conversation in `unassigned`. */
+export function homeOf(c: ConversationFacts): string | null {
+  return c.homeUnitPath === undefined ? c.boundUnitPath : c.homeUnitPath;
 }
 
 /** `path` is `unitPath` or below it. */
@@ -62,7 +73,7 @@ export function folderContains(folder: Folder, viewer: Viewer, c: ConversationFa
   const open = c.status === 'open';
   switch (folder) {
     case 'unassigned':
-      return open && c.assigneeId === null && (c.boundUnitPath === null || inSubtree(c.boundUnitPath, U));
+      return open && c.assigneeId === null && (homeOf(c) === null || inSubtree(homeOf(c), U));
     case 'assigned':
       return open && c.assigneeId === viewer.memberId;
     case 'department':

@@ -16,18 +16,28 @@ export class DirectorySnapshot {
   private readonly byUnit = new Map<string, Viewer[]>();
   /** Members who may read conversations outside their own units' reach: `folder.all`, `folder.unassigned`. */
   private readonly wide: Viewer[] = [];
+  /** The earliest expiry of any live temporary grant in the copy: from then on it is stale. */
+  readonly staleAt: number;
 
   constructor(
     readonly version: number,
     viewers: readonly Viewer[],
   ) {
+    let staleAt = Infinity;
     for (const v of viewers) {
+      if (v.grantsExpireAt !== null && v.grantsExpireAt < staleAt) staleAt = v.grantsExpireAt;
       this.byId.set(v.memberId, v);
       const list = this.byUnit.get(v.unitId);
       if (list) list.push(v);
       else this.byUnit.set(v.unitId, [v]);
       if (v.permissions.has(Permission.FolderAll) || v.permissions.has(Permission.FolderUnassigned)) this.wide.push(v);
     }
+    this.staleAt = staleAt;
+  }
+
+  /** Fresh enough for `minVersion`, and no grant in it has expired since it was read. */
+  satisfies(minVersion: number | undefined, now = Date.now()): boolean {
+    return (minVersion === undefined || this.version >= minVersion) && now < this.staleAt;
   }
 
   /**
@@ -102,7 +112,7 @@ export class OrgDirectory implements OnModuleInit, OnApplicationShutdown {
     let pending = this.cache.get(orgId);
     if (pending) {
       const snap = await pending.catch(() => null);
-      if (snap && (minVersion === undefined || snap.version >= minVersion)) return snap;
+      if (snap?.satisfies(minVersion)) return snap;
       if (this.cache.get(orgId) === pending) this.cache.delete(orgId);
     }
     if (this.db.inTransaction) return this.load(orgId);

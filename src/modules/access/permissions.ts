@@ -29,6 +29,13 @@ export enum Permission {
   BindingManage = 'binding.manage',
   OrgManage = 'org.manage',
   AuditView = 'audit.view',
+  AuditExport = 'audit.export',
+  GrantIssue = 'grant.issue',
+  ConversationExport = 'conversation.export',
+  CustomerDelete = 'customer.delete',
+  CannedManage = 'canned.manage',
+  ReportView = 'report.view',
+  ReportExport = 'report.export',
   FeatureChatbot = 'feature.chatbot',
   FeatureBroadcast = 'feature.broadcast',
   FeatureAppMarket = 'feature.app_market',
@@ -72,6 +79,13 @@ const describe: Record<Permission, [PermissionInfo['group'], string]> = {
   [Permission.BindingManage]: ['binding', 'Bind, transfer or unbind any customer'],
   [Permission.OrgManage]: ['admin', 'Units, roles, members, channel accounts and settings (權限管理)'],
   [Permission.AuditView]: ['admin', 'Read the audit log'],
+  [Permission.AuditExport]: ['admin', 'Export the audit log as CSV'],
+  [Permission.GrantIssue]: ['admin', 'Grant my own permissions to members of my unit or below for a limited time, and decide access requests'],
+  [Permission.ConversationExport]: ['conversation', 'Export a conversation transcript'],
+  [Permission.CustomerDelete]: ['customer', "Erase a customer: profile, messages, attachments and bindings (irreversible)"],
+  [Permission.CannedManage]: ['conversation', 'Create, edit and delete canned responses for my unit or below (org-wide ones also need org.manage)'],
+  [Permission.ReportView]: ['admin', 'Reports (conversations, response and resolution times, transfers) for my unit and the units below it'],
+  [Permission.ReportExport]: ['admin', 'Export reports as CSV (every export audited)'],
   [Permission.FeatureChatbot]: ['feature', 'Chatbot menu'],
   [Permission.FeatureBroadcast]: ['feature', 'Broadcast menu'],
   [Permission.FeatureAppMarket]: ['feature', 'App market menu'],
@@ -117,7 +131,7 @@ export const FOLDER_PERMISSION: Record<Folder, Permission> = {
   all: Permission.FolderAll,
 };
 
-export const NOTIFICATION_EVENT_TYPES = ['customer.bound', 'conversation.transfer_timeout', 'mention'] as const;
+export const NOTIFICATION_EVENT_TYPES = ['customer.bound', 'conversation.transfer_timeout', 'mention', 'access_request'] as const;
 export type NotificationEventType = (typeof NOTIFICATION_EVENT_TYPES)[number];
 export const NOTIFICATION_CHANNELS = ['web', 'email', 'push'] as const;
 export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
@@ -150,6 +164,8 @@ export const BUILTIN_ROLE_PERMISSIONS: Record<'administrator' | 'supervisor' | '
     Permission.CustomerTagsEdit,
     Permission.BindingLink,
     Permission.AuditView,
+    Permission.GrantIssue,
+    Permission.ReportView,
   ],
   agent: [
     Permission.InboxAccess,

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import { randomUUID } from 'crypto';
 import type { Viewer } from './viewer';
 import { ViewerRepository } from './viewer.repository';
 
@@ -8,6 +9,8 @@ export interface AccessTokenClaims {
   org: string;
   /** The member's token version when issued; bumping it revokes every older token. */
   tv: number;
+  /** Random per token: lets a password change keep the session that made it. */
+  jti?: string;
 }
 
 /** Clock difference tolerated between the issuing and the verifying process. */
@@ -34,8 +37,14 @@ export class TokenService {
   ) {}
 
   issue(member: { id: string; orgId: string; tokenVersion: number }): Promise<string> {
-    const claims: AccessTokenClaims = { sub: member.id, org: member.orgId, tv: member.tokenVersion };
+    const claims: AccessTokenClaims = { sub: member.id, org: member.orgId, tv: member.tokenVersion, jti: randomUUID() };
     return this.jwt.signAsync(claims);
+  }
+
+  /** The `jti` of a token this service issued (already verified by the caller), or null. */
+  jtiOf(token: string): string | null {
+    const claims = this.jwt.decode<AccessTokenClaims | null>(token);
+    return typeof claims?.jti === 'string' ? claims.jti : null;
   }
 
   /** The active member behind a token, or null for a bad, expired, revoked or deactivated one. */
@@ -51,7 +60,9 @@ export class TokenService {
     if (typeof claims.sub !== 'string' || typeof claims.org !== 'string') return null;
     if (!/^[0-9a-f-]{36}$/i.test(claims.sub) || !/^[0-9a-f-]{36}$/i.test(claims.org)) return null;
     const viewer = await this.viewers.findActive(claims.org, claims.sub);
-    if (!viewer || viewer.tokenVersion !== claims.tv) return null;
-    return viewer;
+    if (!viewer) return null;
+    if (viewer.tokenVersion === claims.tv) return viewer;
+    const kept = !!viewer.tokenKeepJti && claims.jti === viewer.tokenKeepJti && claims.tv === viewer.tokenVersion - 1;
+    return kept ? viewer : null;
   }
 }

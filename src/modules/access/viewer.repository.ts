@@ -19,14 +19,24 @@ interface ViewerRow {
   permissions: string[];
   channel_account_ids: string[];
   token_version: number;
+  token_keep_jti: string | null;
+  granted: string[] | null;
+  grants_expire_at: Date | null;
 }
 
 const VIEWER_SELECT = `
   SELECT m.id, m.org_id, m.email, m.display_name, m.status, m.unit_id, u.path AS unit_path, u.depth AS unit_depth,
-         m.role_id, r.name AS role_name, r.builtin, r.permissions, m.channel_account_ids, m.token_version
+         m.role_id, r.name AS role_name, r.builtin, r.permissions, m.channel_account_ids, m.token_version, m.token_keep_jti,
+         g.granted, g.grants_expire_at
     FROM members m
     JOIN units u ON u.org_id = m.org_id AND u.id = m.unit_id
     JOIN roles r ON r.org_id = m.org_id AND r.id = m.role_id
+    -- Live temporary grants (grants_live_idx): effective permissions are the role's plus these.
+    LEFT JOIN LATERAL (
+      SELECT array_agg(DISTINCT p) AS granted, min(gr.expires_at) AS grants_expire_at
+        FROM grants gr CROSS JOIN unnest(gr.permissions) p
+       WHERE gr.org_id = m.org_id AND gr.member_id = m.id AND gr.revoked_at IS NULL AND gr.expires_at > now()
+    ) g ON true
    WHERE m.org_id = $1 AND m.status = 'active'`;
 // One id (every request's token, every write) by equality, so PostgreSQL settles on a generic plan.
 const VIEWER_BY_ID = `${VIEWER_SELECT} AND m.id = $2::uuid`;
@@ -37,7 +47,7 @@ const DIRECTORY_VERSION = `SELECT directory_version::int AS v FROM orgs WHERE id
 export function toViewer(row: ViewerRow): Viewer {
   // Administrator always holds the whole catalog, including permissions added after it was stored.
   const permissions = new Set<Permission>(
-    row.builtin === 'administrator' ? ALL_PERMISSIONS : row.permissions.filter(isPermission),
+    row.builtin === 'administrator' ? ALL_PERMISSIONS : [...row.permissions, ...(row.granted ?? [])].filter(isPermission),
   );
   return {
     memberId: row.id,
@@ -53,6 +63,8 @@ export function toViewer(row: ViewerRow): Viewer {
     permissions,
     channelAccountIds: row.channel_account_ids,
     tokenVersion: row.token_version,
+    tokenKeepJti: row.token_keep_jti,
+    grantsExpireAt: row.grants_expire_at ? new Date(row.grants_expire_at).getTime() : null,
   };
 }
 

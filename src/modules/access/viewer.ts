@@ -21,4 +21,11 @@ export interface Viewer {
   /** Channel scope; empty = every channel account of the org. */
   channelAccountIds: readonly string[];
   tokenVersion: number;
+  /** The one token (by jti) still accepted at `tokenVersion - 1`: the session that changed the password. */
+  tokenKeepJti?: string | null;
+  /**
+   * When the earliest of the member's live temporary grants expires (epoch ms), null without
+   * any: a cached copy of this Viewer is stale from then on.
+   */
+  grantsExpireAt: number | null;
 }

@@ -1,8 +1,10 @@
 import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../../infra/http/openapi';
 import { Authenticated, CurrentViewer, Public } from '../access/access.decorators';
 import type { Viewer } from '../access/viewer';
 import { LoginDto } from './auth.dto';
+import { LoginResponseDto, MeDto, PermissionCatalogDto } from './auth.responses';
 import { AuthService } from './auth.service';
 import { CredentialThrottlerGuard } from './credential-throttler.guard';
 
@@ -13,6 +15,9 @@ export class AuthController {
 
   @Post('auth/login')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Log in with email and password; returns the bearer token' })
+  @ApiOkResponse({ type: LoginResponseDto })
+  @ApiErrors(401, 429)
   @Public()
   @UseGuards(CredentialThrottlerGuard)
   login(@Body() dto: LoginDto) {
@@ -20,6 +25,8 @@ export class AuthController {
   }
 
   @Get('me')
+  @ApiOperation({ summary: 'Who I am: member, unit, role, effective permissions and folders' })
+  @ApiOkResponse({ type: MeDto })
   @ApiBearerAuth()
   @Authenticated()
   me(@CurrentViewer() viewer: Viewer) {
@@ -27,6 +34,8 @@ export class AuthController {
   }
 
   @Get('permissions')
+  @ApiOperation({ summary: 'The permission catalog' })
+  @ApiOkResponse({ type: PermissionCatalogDto })
   @ApiBearerAuth()
   @Authenticated()
   permissions() {

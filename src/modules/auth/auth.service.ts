@@ -4,6 +4,8 @@ import { AccessPolicy } from '../access/access.policy';
 import { Folder, PERMISSION_CATALOG, PermissionInfo } from '../access/permissions';
 import { TokenService } from '../access/token.service';
 import type { Viewer } from '../access/viewer';
+import { AuditService } from '../audit/audit.service';
+import { UnitOfWork } from '../events/unit-of-work';
 import { MemberView } from '../members/member.dto';
 import { MemberRepository } from '../members/member.repository';
 import { toMemberView } from '../members/members.service';
@@ -34,11 +36,20 @@ export class AuthService {
     private readonly roles: RoleRepository,
     private readonly tokens: TokenService,
     private readonly policy: AccessPolicy,
+    private readonly audit: AuditService,
+    private readonly uow: UnitOfWork,
   ) {}
 
   async login(dto: LoginDto): Promise<{ accessToken: string; member: MemberView }> {
     const member = await this.members.findForLogin(dto.email);
     const ok = await argon2.verify(member?.passwordHash ?? DUMMY_HASH, dto.password).catch(() => false);
+    // Attempts on a known account are audited in its org (an unknown email has no org to log in).
+    if (member) {
+      const succeeded = ok && member.status === 'active';
+      await this.uow.run(() =>
+        this.audit.record(member.orgId, { actorId: member.id, action: succeeded ? 'auth.login_succeeded' : 'auth.login_failed', targetType: 'member', targetId: member.id }),
+      );
+    }
     if (!member || !ok || member.status !== 'active') throw new UnauthorizedException('Invalid email or password');
     return { accessToken: await this.tokens.issue(member), member: toMemberView(member) };
   }

@@ -1,6 +1,6 @@
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import Redis from 'ioredis';
-import { socketCorsOptions, restCorsOptions } from './cross-origin';
+import { restCorsOptions, socketCorsOptions } from './cross-origin';
 import { FailOpenThrottlerStorage, RedisThrottlerStorage } from './redis-throttler.storage';
 
 const record = { totalHits: 3, timeToExpire: 60, isBlocked: true, timeToBlockExpire: 60 };

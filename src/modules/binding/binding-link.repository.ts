@@ -13,6 +13,12 @@ export interface BindingLinkRow {
   revoked_at: Date | null;
   unit_name: string;
   unit_path: string;
+  /** The link's channel account: what its deep links are built from (docs/media.md). */
+  channel_type: string;
+  channel_external_id: string;
+  channel_basic_id: string | null;
+  channel_username: string | null;
+  channel_phone_number: string | null;
 }
 
 @Injectable()
@@ -30,7 +36,10 @@ export class BindingLinkRepository {
   /** A live token (not revoked; its unit still exists, else the row is gone with it). */
   async findLiveByToken(token: string): Promise<BindingLinkRow | null> {
     const [row] = await this.db.manager.query(
-      `SELECT l.*, u.name AS unit_name, u.path AS unit_path FROM binding_links l JOIN units u ON u.org_id = l.org_id AND u.id = l.unit_id
+      `SELECT l.*, u.name AS unit_name, u.path AS unit_path, ca.type AS channel_type, ca.external_id AS channel_external_id,
+              ca.basic_id AS channel_basic_id, ca.username AS channel_username, ca.phone_number AS channel_phone_number
+         FROM binding_links l JOIN units u ON u.org_id = l.org_id AND u.id = l.unit_id
+         JOIN channel_accounts ca ON ca.org_id = l.org_id AND ca.id = l.channel_account_id
         WHERE l.token = $1 AND l.revoked_at IS NULL`,
       [token],
     );
@@ -39,7 +48,10 @@ export class BindingLinkRepository {
 
   async findById(orgId: string, id: string): Promise<BindingLinkRow | null> {
     const [row] = await this.db.manager.query(
-      `SELECT l.*, u.name AS unit_name, u.path AS unit_path FROM binding_links l JOIN units u ON u.org_id = l.org_id AND u.id = l.unit_id
+      `SELECT l.*, u.name AS unit_name, u.path AS unit_path, ca.type AS channel_type, ca.external_id AS channel_external_id,
+              ca.basic_id AS channel_basic_id, ca.username AS channel_username, ca.phone_number AS channel_phone_number
+         FROM binding_links l JOIN units u ON u.org_id = l.org_id AND u.id = l.unit_id
+         JOIN channel_accounts ca ON ca.org_id = l.org_id AND ca.id = l.channel_account_id
         WHERE l.org_id = $1 AND l.id = $2`,
       [orgId, id],
     );
@@ -48,7 +60,10 @@ export class BindingLinkRepository {
 
   listForUnit(orgId: string, unitId: string): Promise<BindingLinkRow[]> {
     return this.db.manager.query(
-      `SELECT l.*, u.name AS unit_name, u.path AS unit_path FROM binding_links l JOIN units u ON u.org_id = l.org_id AND u.id = l.unit_id
+      `SELECT l.*, u.name AS unit_name, u.path AS unit_path, ca.type AS channel_type, ca.external_id AS channel_external_id,
+              ca.basic_id AS channel_basic_id, ca.username AS channel_username, ca.phone_number AS channel_phone_number
+         FROM binding_links l JOIN units u ON u.org_id = l.org_id AND u.id = l.unit_id
+         JOIN channel_accounts ca ON ca.org_id = l.org_id AND ca.id = l.channel_account_id
         WHERE l.org_id = $1 AND l.unit_id = $2 ORDER BY l.created_at DESC LIMIT 500`,
       [orgId, unitId],
     );

@@ -5,9 +5,10 @@ import { AccessPolicy } from '../access/access.policy';
 import type { Viewer } from '../access/viewer';
 import { AuditService } from '../audit/audit.service';
 import { UnitOfWork } from '../events/unit-of-work';
-import { BindingLinkRepository, BindingLinkRow } from './binding-link.repository';
 import { BindingRepository } from './binding.repository';
+import { BindingLinkRepository, BindingLinkRow } from './binding-link.repository';
 import { bindingPostback, bindingText, newBindingToken } from './binding-token';
+import { DeepLinks, deepLinks } from './deep-links';
 import { QrRenderer } from './qr-renderer';
 
 export interface BindingLinkView {
@@ -21,6 +22,8 @@ export interface BindingLinkView {
   /** Postback payload carrying the same token (rich menus, buttons). */
   postback: string;
   url: string;
+  /** Links opening the chat with the token (LINE, Messenger, Instagram, WhatsApp); the QR code encodes this channel's one when there is one. */
+  deepLinks: DeepLinks;
   createdAt: string;
   revokedAt: string | null;
 }
@@ -48,6 +51,11 @@ export class BindingLinksService {
       text: bindingText(l.token, l.unit_name),
       postback: bindingPostback(l.token),
       url: `${this.cfg.publicUrl}/bind/${l.token}`,
+      deepLinks: deepLinks(
+        { type: l.channel_type, externalId: l.channel_external_id, basicId: l.channel_basic_id, username: l.channel_username, phoneNumber: l.channel_phone_number },
+        l.token,
+        bindingText(l.token, l.unit_name),
+      ),
       createdAt: new Date(l.created_at).toISOString(),
       revokedAt: l.revoked_at ? new Date(l.revoked_at).toISOString() : null,
     };
@@ -70,7 +78,7 @@ export class BindingLinksService {
       return linkId;
     });
     const view = this.view((await this.links.findById(viewer.orgId, id))!);
-    const qr = await this.qr.render(view.url);
+    const qr = await this.qr.render(Object.values(view.deepLinks)[0] ?? view.url);
     return { ...view, qrPng: qr.png, qrSvg: qr.svg };
   }
 

@@ -1,14 +1,14 @@
 import { Module } from '@nestjs/common';
 import { ConversationsDataModule } from '../conversations/conversations-data.module';
 import { CustomersModule } from '../customers/customers.module';
-import { BindingLinkRepository } from './binding-link.repository';
-import { BindingLandingController, BindingLinksController } from './binding-links.controller';
-import { BindingLinksService } from './binding-links.service';
 import { BindingController } from './binding.controller';
 import { BindingRepository } from './binding.repository';
 import { BindingService } from './binding.service';
-import { QrRenderer } from './qr-renderer';
+import { BindingLinkRepository } from './binding-link.repository';
+import { BindingLandingController, BindingLinksController } from './binding-links.controller';
+import { BindingLinksService } from './binding-links.service';
 import { InboundBindingService } from './inbound-binding.service';
+import { QrRenderer } from './qr-renderer';
 
 @Module({
   imports: [CustomersModule, ConversationsDataModule],

@@ -3,8 +3,8 @@ import type { Viewer } from '../access/viewer';
 import { AuditService } from '../audit/audit.service';
 import { ConversationRepository } from '../conversations/conversation.repository';
 import { CustomerEntity } from '../customers/customer.entity';
-import { CustomerRepository } from '../customers/customer.repository';
 import { CustomerView, presentCustomer } from '../customers/customer.presenter';
+import { CustomerRepository } from '../customers/customer.repository';
 import { UnitOfWork } from '../events/unit-of-work';
 import { BindingRepository } from './binding.repository';
 

@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConversationRepository } from '../conversations/conversation.repository';
 import { MessageRepository } from '../conversations/message.repository';
-import { BindingLinkRepository } from './binding-link.repository';
 import { BindingRepository } from './binding.repository';
 import { BindingService } from './binding.service';
+import { BindingLinkRepository } from './binding-link.repository';
 import { bindingConfirmation, findBindingToken } from './binding-token';
 
 /**

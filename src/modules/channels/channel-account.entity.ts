@@ -11,6 +11,12 @@ export class ChannelAccountEntity {
   @Column('text') type!: ChannelType;
   @Column('text') name!: string;
   @Column('text') externalId!: string;
+  /** Home unit of conversations whose customer is not bound (routing). */
+  @Column('uuid', { nullable: true }) routingUnitId!: string | null;
+  /** Public handles deep links are built from (docs/media.md): LINE basic id, Instagram username, WhatsApp number. */
+  @Column('text', { nullable: true }) basicId!: string | null;
+  @Column('text', { nullable: true }) username!: string | null;
+  @Column('text', { nullable: true }) phoneNumber!: string | null;
   @Column('text', { select: false }) secretEnc!: string;
   @Column('text', { select: false }) accessTokenEnc!: string;
   @Column('text', { select: false, nullable: true }) verifyTokenEnc!: string | null;

@@ -1,7 +1,7 @@
-import { Db } from '../../infra/database/db';
-import { preparedEntity } from '../../infra/database/prepared';
 import { Injectable } from '@nestjs/common';
+import { Db } from '../../infra/database/db';
 import { OrgScopedRepository } from '../../infra/database/org-scoped.repository';
+import { preparedEntity } from '../../infra/database/prepared';
 import { ChannelAccountEntity, ChannelType } from './channel-account.entity';
 
 export type ChannelAccountWithSecrets = ChannelAccountEntity & { secretEnc: string; accessTokenEnc: string; verifyTokenEnc: string | null };

@@ -1,11 +1,13 @@
-import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Inject, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { appConfig } from '../../infra/config/app.config';
 import { SecretsCipher } from '../../infra/crypto/secrets-cipher';
 import type { Viewer } from '../access/viewer';
 import { AuditService } from '../audit/audit.service';
+import { ConversationRepository } from '../conversations/conversation.repository';
 import { UnitOfWork } from '../events/unit-of-work';
-import { CreateChannelAccountDto, ChannelAccountView, UpdateChannelAccountDto } from './channel-account.dto';
+import { UnitRepository } from '../units/unit.repository';
+import { ChannelAccountView, CreateChannelAccountDto, UpdateChannelAccountDto } from './channel-account.dto';
 import { ChannelAccountEntity } from './channel-account.entity';
 import { ChannelAccountRepository } from './channel-account.repository';
 
@@ -17,6 +19,8 @@ export class ChannelAccountsService {
     private readonly accounts: ChannelAccountRepository,
     private readonly cipher: SecretsCipher,
     private readonly audit: AuditService,
+    private readonly units: UnitRepository,
+    private readonly conversations: ConversationRepository,
   ) {}
 
   /** Secrets never leave: the view has no secret fields at all. */
@@ -27,6 +31,10 @@ export class ChannelAccountsService {
       name: a.name,
       externalId: a.externalId,
       webhookUrl: `${this.cfg.publicUrl}/webhooks/${a.type}/${a.id}`,
+      routingUnitId: a.routingUnitId ?? null,
+      basicId: a.basicId ?? null,
+      username: a.username ?? null,
+      phoneNumber: a.phoneNumber ?? null,
       createdAt: a.createdAt.toISOString(),
     };
   }
@@ -72,7 +80,16 @@ export class ChannelAccountsService {
       if (dto.secret !== undefined) changes.secretEnc = this.cipher.encrypt(dto.secret);
       if (dto.accessToken !== undefined) changes.accessTokenEnc = this.cipher.encrypt(dto.accessToken);
       if (dto.verifyToken !== undefined) changes.verifyTokenEnc = this.cipher.encrypt(dto.verifyToken);
+      if (dto.routingUnitId !== undefined && dto.routingUnitId !== account.routingUnitId) {
+        if (dto.routingUnitId !== null && !(await this.units.findById(viewer.orgId, dto.routingUnitId))) {
+          throw new UnprocessableEntityException('routingUnitId does not name a unit of this organisation');
+        }
+        changes.routingUnitId = dto.routingUnitId;
+      }
+      for (const k of ['basicId', 'username', 'phoneNumber'] as const) if (dto[k] !== undefined) changes[k] = dto[k] || null;
       if (Object.keys(changes).length) await this.accounts.update(viewer.orgId, id, changes);
+      // The home unit of the account's unbound, untransferred conversations follows (waiting ones are fanned out).
+      if (changes.routingUnitId !== undefined) await this.conversations.refreshHomeForAccount(viewer.orgId, id, changes.routingUnitId);
       const after = this.view((await this.accounts.findById(viewer.orgId, id))!);
       const rotated = ['secret', 'accessToken', 'verifyToken'].filter((k) => (dto as Record<string, unknown>)[k] !== undefined);
       await this.audit.record(viewer.orgId, {

@@ -5,6 +5,8 @@ import { MessageRepository } from '../conversations/message.repository';
 import { PrivateSessionsService } from '../conversations/private-sessions.service';
 import { CustomerRepository } from '../customers/customer.repository';
 import { UnitOfWork } from '../events/unit-of-work';
+import { MediaInboundService } from '../media/media-inbound.service';
+import { RoutingService } from '../routing/routing.service';
 import { InboundEventRepository } from './inbound-event.repository';
 import { CustomerRef, InboundEvent, RejectedInboundEvent } from './providers/inbound-event';
 import { excerpt, reasonText } from './providers/normalise';
@@ -53,6 +55,8 @@ export class InboundService {
     private readonly messages: MessageRepository,
     private readonly privateSessions: PrivateSessionsService,
     private readonly inboundBinding: InboundBindingService,
+    private readonly routing: RoutingService,
+    private readonly media: MediaInboundService,
   ) {}
 
   async ingest(account: InboundAccount, events: readonly InboundEvent[], rejected: readonly RejectedInboundEvent[] = []): Promise<IngestResult> {
@@ -137,14 +141,18 @@ export class InboundService {
     const session = conversation.status === 'open' ? await this.privateSessions.decide(conversation, null) : { private: false, unitIds: [] };
     // Reopening or a private session's unit changes who can read it: the fan-out compares with the state before.
     if (!conversation.created && (conversation.status !== 'open' || session.unitIds.length > 0)) await this.conversations.keepStateBefore(conversation);
+    // Media: the message points at its attachments' rows, written right after it (docs/media.md).
+    const media = this.media.prepare(content.attachments);
     const message = await this.messages.insertInbound(account.orgId, {
       conversationId: conversation.id,
       channelAccountId: account.id,
       ...content,
+      attachments: content.attachments.length ? media.views : content.attachments,
       private: session.private,
       createdAt: who.timestamp,
     });
     if (!message) return; // same provider message id under a new event key: still one message
+    await this.media.record(message, media);
     await this.privateSessions.recordUnits(account.orgId, conversation.id, session.unitIds);
     await this.conversations.applyCustomerMessage(account.orgId, conversation.id, who.timestamp, message.id);
     if (conversation.created || conversation.status !== 'open') {
@@ -158,6 +166,8 @@ export class InboundService {
       });
     }
     await this.inboundBinding.tryBind(account, { customerId: customer.id, conversationId: conversation.id }, content.text);
+    // Created or reopened by this message: routed in this same unit of work (docs/routing.md).
+    if (conversation.created || conversation.status !== 'open') await this.routing.route(account.orgId, conversation.id);
   }
 }
 

@@ -3,6 +3,8 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { UuidParamPipe } from '../../infra/http/uuid-param.pipe';
 import { Public } from '../access/access.decorators';
+import { arrivedAt } from '../metrics/http-metrics.middleware';
+import { Metrics } from '../metrics/metrics';
 import { IngestResult } from './inbound.service';
 import { MetaChannel, WebhooksService } from './webhooks.service';
 
@@ -17,13 +19,19 @@ const ack = (r: IngestResult) => ({ ok: true, applied: r.applied, duplicates: r.
 @ApiExcludeController()
 @Controller('webhooks')
 export class WebhooksController {
-  constructor(private readonly webhooks: WebhooksService) {}
+  constructor(
+    private readonly webhooks: WebhooksService,
+    private readonly metrics: Metrics,
+  ) {}
 
   @Post('line/:channelAccountId')
   @Public()
   @HttpCode(200)
   async line(@Param('channelAccountId', UuidParamPipe) id: string, @Req() req: Request, @Headers('x-line-signature') sig?: string) {
-    return ack(await this.webhooks.receive('line', id, rawBody(req), sig));
+    const result = await this.webhooks.receive('line', id, rawBody(req), sig);
+    // receive resolves once the ingest transaction has committed: arrival → commit.
+    this.metrics.webhookCommitted('line', arrivedAt(req));
+    return ack(result);
   }
 
   @Post('messenger/:channelAccountId')
@@ -61,6 +69,8 @@ export class WebhooksController {
   }
 
   private async meta(type: MetaChannel, id: string, req: Request, sig: string | undefined) {
-    return ack(await this.webhooks.receive(type, id, rawBody(req), sig));
+    const result = await this.webhooks.receive(type, id, rawBody(req), sig);
+    this.metrics.webhookCommitted(type, arrivedAt(req));
+    return ack(result);
   }
 }

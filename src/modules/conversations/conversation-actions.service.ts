@@ -4,9 +4,11 @@ import { Permission } from '../access/permissions';
 import type { Viewer } from '../access/viewer';
 import { ViewerRepository } from '../access/viewer.repository';
 import { UnitOfWork } from '../events/unit-of-work';
-import { ConversationAssignments } from './conversation-assignments.service';
+import { RoutingService } from '../routing/routing.service';
+import { UnitRepository } from '../units/unit.repository';
 import { ConversationEntity } from './conversation.entity';
 import { ConversationRepository } from './conversation.repository';
+import { ConversationAssignments } from './conversation-assignments.service';
 import { MessageRepository } from './message.repository';
 import { PrivateSessionsService } from './private-sessions.service';
 
@@ -27,6 +29,8 @@ export class ConversationActionsService {
     private readonly viewers: ViewerRepository,
     private readonly privateSessions: PrivateSessionsService,
     private readonly policy: AccessPolicy,
+    private readonly routing: RoutingService,
+    private readonly units: UnitRepository,
   ) {}
 
   /** Exactly one of two simultaneous claims wins; the other gets 409. */
@@ -54,9 +58,13 @@ export class ConversationActionsService {
       if (conv.status !== 'open') throw new ConflictException(`The conversation is ${conv.status}; reopen it before assigning`);
       const assignee = await this.viewers.findActive(viewer.orgId, assigneeId);
       if (!assignee || !this.policy.canBeAssigned(assignee, grant.facts)) {
-        throw new UnprocessableEntityException('The assignee must be an active member of this organisation with inbox access whose channel scope covers this conversation');
+        throw new UnprocessableEntityException(
+          'The assignee must be an active member of this organisation with inbox access and the Assigned folder (folder.assigned) whose channel scope covers this conversation',
+        );
       }
       if (conv.assigneeId === assigneeId) throw new ConflictException('The conversation is already assigned to this member');
+      // A transfer to a member ends any transfer to a unit: the home unit falls back to the binding / channel account.
+      await this.conversations.setTransferUnit(viewer.orgId, id, null);
       const previous = conv.assigneeId ? (await this.holdings.end(viewer.orgId, [id], 'transferred', viewer.memberId)).ended[0] : undefined;
       const [started] = await this.holdings.start(
         viewer.orgId,
@@ -66,6 +74,32 @@ export class ConversationActionsService {
         new Map(previous ? [[id, previous.id]] : []),
       );
       if (note) await this.writeNote(viewer, id, note, started.startedAt);
+    });
+  }
+
+  /**
+   * Transfer to a unit (docs/routing.md): ends the current holding, makes the unit the
+   * conversation's home unit and routes it there; with nobody to take it, it waits in the
+   * unit's (and its ancestors') unassigned folder.
+   */
+  transferToUnit(viewer: Viewer, id: string, unitId: string, note: string | undefined): Promise<void> {
+    return this.onLocked(viewer, id, async (conv) => {
+      await this.policy.requireAction(viewer, id, Permission.ConversationAssign);
+      if (conv.status !== 'open') throw new ConflictException(`The conversation is ${conv.status}; reopen it before transferring`);
+      const unit = await this.units.findById(viewer.orgId, unitId);
+      if (!unit) throw new UnprocessableEntityException('unitId does not name a unit of this organisation');
+      const previous = conv.assigneeId ? (await this.holdings.end(viewer.orgId, [id], 'transferred', viewer.memberId)).ended[0] : undefined;
+      await this.conversations.setTransferUnit(viewer.orgId, id, unitId);
+      this.uow.record({
+        type: 'conversation.transferred_to_unit',
+        orgId: viewer.orgId,
+        actorId: viewer.memberId,
+        conversationId: id,
+        customerId: null,
+        data: { unitId, previousAssignmentId: previous?.id ?? null, note: note ?? null },
+      });
+      await this.routing.route(viewer.orgId, id, previous ? { assignmentId: previous.id } : null);
+      if (note) await this.writeNote(viewer, id, note, new Date());
     });
   }
 

@@ -6,11 +6,15 @@ import { ViewerRepository } from '../access/viewer.repository';
 import { ChannelAccountRepository } from '../channels/channel-account.repository';
 import { exceedsTextLimit, TEXT_LIMITS } from '../channels/outbound/provider-client';
 import { UnitOfWork } from '../events/unit-of-work';
+import { SendWindowService } from '../governance/send-window.service';
+import { AttachmentView } from '../media/attachment.view';
+import { MediaOutboundService } from '../media/media-outbound.service';
+import { assertWhatsAppWindow } from '../media/whatsapp-window';
 import { ConversationEntity } from './conversation.entity';
 import { ConversationRepository } from './conversation.repository';
 import { MessageEntity } from './message.entity';
-import { MessageRepository } from './message.repository';
 import { MessageView, presentMessage } from './message.presenter';
+import { MessageRepository } from './message.repository';
 import { PrivateSessionsService } from './private-sessions.service';
 
 /**
@@ -28,19 +32,32 @@ export class ConversationMessagesService {
     private readonly policy: AccessPolicy,
     private readonly viewers: ViewerRepository,
     private readonly privateSessions: PrivateSessionsService,
+    private readonly media: MediaOutboundService,
+    private readonly sendWindows: SendWindowService,
   ) {}
 
-  async reply(viewer: Viewer, conversationId: string, text: string): Promise<MessageView> {
+  async reply(
+    viewer: Viewer,
+    conversationId: string,
+    text: string,
+    attachmentIds: readonly string[] = [],
+    template?: { name: string; language: string; components?: unknown[] },
+  ): Promise<MessageView> {
     const message = await this.uow.run(async () => {
       const conv = await this.lock(viewer, conversationId);
       await this.policy.requireAction(viewer, conversationId, Permission.ConversationReply);
+      await this.sendWindows.assertOpen(viewer);
       const account = await this.accounts.findById(viewer.orgId, conv.channelAccountId);
       if (!account) throw new NotFoundException('Conversation not found');
       if (exceedsTextLimit(account.type, text)) {
         const l = TEXT_LIMITS[account.type];
         throw new UnprocessableEntityException(`${account.type} accepts at most ${l.max} ${l.unit} per message`);
       }
-      const saved = await this.write(viewer, conv, { kind: 'text', text, status: 'queued', mentionIds: [] });
+      assertWhatsAppWindow(account.type, conv.lastCustomerMessageAt, !!template);
+      // Media (docs/media.md): the viewer's own uploads, not sent yet, become part of this reply.
+      const attachments = attachmentIds.length ? await this.media.claim(viewer.orgId, viewer.memberId, attachmentIds) : [];
+      const saved = await this.write(viewer, conv, { kind: 'text', text: text || (template ? `[template] ${template.name}` : ''), status: 'queued', mentionIds: [], attachments, template });
+      if (attachments.length) await this.media.link(viewer.orgId, attachmentIds, saved.id, conv.channelAccountId);
       await this.conversations.applyOwnMessage(viewer.orgId, conversationId, saved.createdAt, saved.id, true);
       return saved;
     });
@@ -72,7 +89,11 @@ export class ConversationMessagesService {
     return conv;
   }
 
-  private async write(viewer: Viewer, conv: ConversationEntity, m: { kind: 'text' | 'note'; text: string; status: 'queued' | null; mentionIds: string[] }): Promise<MessageEntity> {
+  private async write(
+    viewer: Viewer,
+    conv: ConversationEntity,
+    m: { kind: 'text' | 'note'; text: string; status: 'queued' | null; mentionIds: string[]; attachments?: AttachmentView[]; template?: { name: string; language: string; components?: unknown[] } },
+  ): Promise<MessageEntity> {
     const decision = await this.privateSessions.decide(conv, viewer);
     const saved = await this.messages.insertOutgoing(viewer.orgId, {
       conversationId: conv.id,
@@ -83,6 +104,10 @@ export class ConversationMessagesService {
       private: decision.private,
       status: m.status,
       mentionIds: m.mentionIds,
+      ...(m.template ? { template: m.template, contentType: 'template' } : {}),
+      ...(m.attachments?.length
+        ? { attachments: m.attachments as unknown as Record<string, unknown>[], contentType: m.text ? 'text' : m.attachments[0].type }
+        : {}),
     });
     await this.privateSessions.recordUnits(viewer.orgId, conv.id, decision.unitIds);
     return saved;

@@ -3,14 +3,14 @@ import { decodeTimeIdCursor, encodeCursor, Page } from '../../infra/http/paginat
 import { AccessPolicy } from '../access/access.policy';
 import { Folder } from '../access/permissions';
 import type { Viewer } from '../access/viewer';
-import { CustomerRepository } from '../customers/customer.repository';
 import { CustomerView, presentCustomer } from '../customers/customer.presenter';
+import { CustomerRepository } from '../customers/customer.repository';
 import { AssignmentRepository } from './assignment.repository';
-import { ConversationRepository } from './conversation.repository';
 import { ConversationSummary } from './conversation.presenter';
+import { ConversationRepository } from './conversation.repository';
 import { ConversationSummariesService } from './conversation-summaries.service';
-import { MessageRepository } from './message.repository';
 import { MessageView, presentMessage } from './message.presenter';
+import { MessageRepository } from './message.repository';
 
 export interface ConversationDetail extends Omit<ConversationSummary, 'customer'> {
   customer: CustomerView;
@@ -77,6 +77,7 @@ export class ConversationReadService {
         memberId: a.memberId,
         unitId: a.unitId,
         assignedById: a.assignedById,
+        via: a.via,
         note: a.note,
         startedAt: a.startedAt.toISOString(),
         endedAt: a.endedAt?.toISOString() ?? null,

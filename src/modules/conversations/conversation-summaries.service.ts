@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { AccessPolicy } from '../access/access.policy';
 import type { Viewer } from '../access/viewer';
 import { ConversationSummary, presentSummary, SummarySource } from './conversation.presenter';
-import { MessageRepository } from './message.repository';
 import { presentMessage } from './message.presenter';
+import { MessageRepository } from './message.repository';
 
 /** Turns conversation rows into per-viewer summaries: one extra query for all last messages. */
 @Injectable()

@@ -16,6 +16,10 @@ export class ConversationEntity {
   @Column('uuid', { nullable: true }) lastAssigneeId!: string | null;
   @Column('uuid', { nullable: true }) lastAssigneeUnitId!: string | null;
   @Column('uuid', { nullable: true }) boundUnitId!: string | null;
+  /** The unit it was last transferred to (POST /assign {unitId}); cleared by an assignment to a member. */
+  @Column('uuid', { nullable: true }) transferUnitId!: string | null;
+  /** Routing's home unit: coalesce(transfer unit, bound unit, channel account's routing unit); the unassigned folder reads it. */
+  @Column('uuid', { nullable: true }) homeUnitId!: string | null;
   @Column('timestamptz') lastAssignedAt!: Date;
   @Column('timestamptz') lastCustomerMessageAt!: Date;
   @Column('timestamptz', { nullable: true }) lastAgentReplyAt!: Date | null;

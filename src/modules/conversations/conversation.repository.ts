@@ -8,6 +8,10 @@ import { ConversationEntity } from './conversation.entity';
 
 const BY_CUSTOMER = 'org_id = $1 AND customer_id = $2::uuid';
 const BY_ID = 'org_id = $1 AND id = $2::uuid';
+/** The channel account's routing unit, for an UPDATE of `conversations`. */
+const ACCOUNT_ROUTING_UNIT = `(SELECT ca.routing_unit_id FROM channel_accounts ca WHERE ca.id = conversations.channel_account_id)`;
+/** The home unit when the binding becomes `bound` (a transfer unit still wins). */
+const HOME_WITH_BOUND = (bound: string) => `home_unit_id = coalesce(transfer_unit_id, ${bound}::uuid, ${ACCOUNT_ROUTING_UNIT})`;
 
 /**
  * Owner of `conversations`: every write to the table is a method here. A conversation is
@@ -63,8 +67,9 @@ export class ConversationRepository extends OrgScopedRepository<ConversationEnti
     if (existing) return Object.assign(existing, { created: false });
     await preparedQuery(
       em,
-      `INSERT INTO conversations (org_id, customer_id, channel_account_id, bound_unit_id, last_customer_message_at, last_activity_at)
-       SELECT $1, $2, $3, cu.bound_unit_id, $4, $4 FROM customers cu WHERE cu.org_id = $1 AND cu.id = $2
+      `INSERT INTO conversations (org_id, customer_id, channel_account_id, bound_unit_id, home_unit_id, last_customer_message_at, last_activity_at)
+       SELECT $1, $2, $3, cu.bound_unit_id, coalesce(cu.bound_unit_id, (SELECT ca.routing_unit_id FROM channel_accounts ca WHERE ca.id = $3::uuid)), $4, $4
+         FROM customers cu WHERE cu.org_id = $1 AND cu.id = $2
        ON CONFLICT (customer_id) DO NOTHING`,
       [orgId, customerId, channelAccountId, at],
     );
@@ -157,13 +162,47 @@ export class ConversationRepository extends OrgScopedRepository<ConversationEnti
 
   /** The binding's mirror column (folder queries read it from here); the caller holds the conversation's lock. */
   async setBoundUnit(orgId: string, id: string, unitId: string | null): Promise<void> {
-    await preparedQuery(this.db.txManager, `UPDATE conversations SET bound_unit_id = $3, updated_at = now() WHERE org_id = $1 AND id = $2`, [orgId, id, unitId]);
+    await preparedQuery(this.db.txManager, `UPDATE conversations SET bound_unit_id = $3, ${HOME_WITH_BOUND('$3')}, updated_at = now() WHERE org_id = $1 AND id = $2`, [orgId, id, unitId]);
   }
 
   /** Staff departure: the binding mirror for many customers at once (conversations locked by the caller). */
   async setBoundUnitForCustomers(orgId: string, customerIds: readonly string[], unitId: string | null): Promise<void> {
     if (customerIds.length === 0) return;
-    await this.db.txManager.query(`UPDATE conversations SET bound_unit_id = $3, updated_at = now() WHERE org_id = $1 AND customer_id = ANY($2::uuid[])`, [orgId, customerIds, unitId]);
+    await this.db.txManager.query(`UPDATE conversations SET bound_unit_id = $3, ${HOME_WITH_BOUND('$3')}, updated_at = now() WHERE org_id = $1 AND customer_id = ANY($2::uuid[])`, [orgId, customerIds, unitId]);
+  }
+
+  /**
+   * Routing: the unit a conversation is transferred to (null clears it, on an assignment to a
+   * member); its home unit follows. The caller holds the conversation's lock.
+   */
+  async setTransferUnit(orgId: string, id: string, unitId: string | null): Promise<void> {
+    await preparedQuery(
+      this.db.txManager,
+      `UPDATE conversations SET transfer_unit_id = $3::uuid, home_unit_id = coalesce($3::uuid, bound_unit_id, ${ACCOUNT_ROUTING_UNIT}), updated_at = now()
+        WHERE org_id = $1 AND id = $2 AND (transfer_unit_id IS DISTINCT FROM $3::uuid)`,
+      [orgId, id, unitId],
+    );
+  }
+
+  /**
+   * A channel account's routing unit changed: the home unit of its conversations that have no
+   * transfer unit and no binding follows. Those open and waiting are locked first (their
+   * unassigned readers change: the fan-out compares with their state before).
+   */
+  async refreshHomeForAccount(orgId: string, channelAccountId: string, routingUnitId: string | null): Promise<string[]> {
+    const em = this.db.txManager;
+    const waiting: { id: string }[] = await em.query(
+      `SELECT id FROM conversations WHERE org_id = $1 AND channel_account_id = $2 AND transfer_unit_id IS NULL AND bound_unit_id IS NULL
+          AND status = 'open' AND assignee_id IS NULL AND home_unit_id IS DISTINCT FROM $3::uuid ORDER BY id`,
+      [orgId, channelAccountId, routingUnitId],
+    );
+    await this.lockManyForChange(orgId, waiting.map((r) => r.id));
+    await em.query(
+      `UPDATE conversations SET home_unit_id = $3::uuid WHERE org_id = $1 AND channel_account_id = $2 AND transfer_unit_id IS NULL AND bound_unit_id IS NULL
+          AND home_unit_id IS DISTINCT FROM $3::uuid`,
+      [orgId, channelAccountId, routingUnitId],
+    );
+    return waiting.map((r) => r.id);
   }
 
   /** Ids of open conversations held by a member (staff departure). */

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AssignmentRepository } from './assignment.repository';
-import { ConversationAssignments } from './conversation-assignments.service';
 import { ConversationRepository } from './conversation.repository';
+import { ConversationAssignments } from './conversation-assignments.service';
 import { MessageRepository } from './message.repository';
 import { PrivateSessionsService } from './private-sessions.service';
 

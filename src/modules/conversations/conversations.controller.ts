@@ -1,11 +1,13 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { BadRequestException, Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ApiUuidParam, ListOf } from '../../infra/http/openapi';
 import { UuidParamPipe } from '../../infra/http/uuid-param.pipe';
 import { CurrentViewer, ResourceAccess } from '../access/access.decorators';
 import { Permission } from '../access/permissions';
 import type { Viewer } from '../access/viewer';
-import { ConversationActionsService } from './conversation-actions.service';
 import { AssignDto } from './conversation.dto';
+import { ApiConversationAction, AssignmentDto, ConversationDetailDto } from './conversation.responses';
+import { ConversationActionsService } from './conversation-actions.service';
 import { ConversationReadService } from './conversation-read.service';
 
 /**
@@ -22,6 +24,10 @@ export class ConversationsController {
   ) {}
 
   @Get()
+  @ApiOperation({ summary: 'Get a conversation: summary, customer (field-filtered), readOnly and my folders' })
+  @ApiUuidParam()
+  @ApiOkResponse({ type: ConversationDetailDto })
+  @ApiErrors(404)
   @ResourceAccess('conversation')
   detail(@CurrentViewer() viewer: Viewer, @Param('id', UuidParamPipe) id: string) {
     return this.reads.detail(viewer, id);
@@ -29,6 +35,10 @@ export class ConversationsController {
 
   /** Every assignment: who, when, note, who ended it and why. */
   @Get('assignments')
+  @ApiOperation({ summary: 'The assignment history of a conversation' })
+  @ApiUuidParam()
+  @ApiOkResponse({ type: ListOf(AssignmentDto) })
+  @ApiErrors(404)
   @ResourceAccess('conversation')
   history(@CurrentViewer() viewer: Viewer, @Param('id', UuidParamPipe) id: string) {
     return this.reads.history(viewer, id);
@@ -36,6 +46,7 @@ export class ConversationsController {
 
   @Post('claim')
   @HttpCode(200)
+  @ApiConversationAction('Claim an unassigned conversation for myself', 'Two members claiming at once: exactly one wins, the other gets 409.')
   @ResourceAccess('conversation', Permission.ConversationClaim)
   async claim(@CurrentViewer() viewer: Viewer, @Param('id', UuidParamPipe) id: string) {
     await this.actions.claim(viewer, id);
@@ -44,14 +55,18 @@ export class ConversationsController {
 
   @Post('assign')
   @HttpCode(200)
+  @ApiConversationAction('Assign or transfer to a member (or a unit), with an optional internal note')
   @ResourceAccess('conversation', Permission.ConversationAssign)
   async assign(@CurrentViewer() viewer: Viewer, @Param('id', UuidParamPipe) id: string, @Body() dto: AssignDto) {
-    await this.actions.assign(viewer, id, dto.assigneeId, dto.note);
+    if ((dto.assigneeId === undefined) === (dto.unitId === undefined)) throw new BadRequestException('Give exactly one of assigneeId and unitId');
+    if (dto.unitId !== undefined) await this.actions.transferToUnit(viewer, id, dto.unitId, dto.note);
+    else await this.actions.assign(viewer, id, dto.assigneeId!, dto.note);
     return this.reads.detailAfterAction(viewer, id);
   }
 
   @Post('complete')
   @HttpCode(200)
+  @ApiConversationAction('Complete a conversation')
   @ResourceAccess('conversation', Permission.ConversationComplete)
   async complete(@CurrentViewer() viewer: Viewer, @Param('id', UuidParamPipe) id: string) {
     await this.actions.complete(viewer, id);
@@ -60,6 +75,7 @@ export class ConversationsController {
 
   @Post('reopen')
   @HttpCode(200)
+  @ApiConversationAction('Reopen a completed or trashed conversation')
   @ResourceAccess('conversation', Permission.ConversationComplete)
   async reopen(@CurrentViewer() viewer: Viewer, @Param('id', UuidParamPipe) id: string) {
     await this.actions.reopen(viewer, id);
@@ -68,6 +84,7 @@ export class ConversationsController {
 
   @Post('trash')
   @HttpCode(200)
+  @ApiConversationAction('Move a conversation to the trash')
   @ResourceAccess('conversation', Permission.ConversationTrash)
   async trash(@CurrentViewer() viewer: Viewer, @Param('id', UuidParamPipe) id: string) {
     await this.actions.trash(viewer, id);
@@ -76,6 +93,7 @@ export class ConversationsController {
 
   @Post('unassign')
   @HttpCode(200)
+  @ApiConversationAction('Unassign a conversation (back to unassigned)')
   @ResourceAccess('conversation', Permission.ConversationAssign)
   async unassign(@CurrentViewer() viewer: Viewer, @Param('id', UuidParamPipe) id: string) {
     await this.actions.unassign(viewer, id);

@@ -17,6 +17,8 @@ export class MessageEntity {
   @Column('text') contentType!: string;
   @Column('text', { nullable: true }) text!: string | null;
   @Column('jsonb') attachments!: Record<string, unknown>[];
+  /** A WhatsApp template reply (docs/media.md): {name, language, components?}. */
+  @Column('jsonb', { nullable: true }) template?: { name: string; language: string; components?: unknown[] } | null;
   @Column('text') senderType!: SenderType;
   @Column('uuid', { nullable: true }) senderMemberId!: string | null;
   @Column('boolean') private!: boolean;

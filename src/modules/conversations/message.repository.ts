@@ -28,6 +28,10 @@ export interface OutgoingMessage {
   mentionIds?: string[];
   contentType?: string;
   createdAt?: Date;
+  /** Outbound media (docs/media.md): the attachment views the message carries. */
+  attachments?: Record<string, unknown>[];
+  /** A WhatsApp template reply. */
+  template?: { name: string; language: string; components?: unknown[] } | null;
 }
 
 /** The system message that closes a private session (SPEC §4). */
@@ -90,7 +94,8 @@ export class MessageRepository extends OrgScopedRepository<MessageEntity> {
         kind: m.kind,
         contentType: m.contentType ?? (m.kind === 'system' ? 'system' : 'text'),
         text: m.text,
-        attachments: [],
+        attachments: m.attachments ?? [],
+        template: m.template ?? null,
         senderType: m.senderMemberId ? 'member' : 'system',
         senderMemberId: m.senderMemberId,
         private: m.private,
@@ -164,7 +169,8 @@ export class MessageRepository extends OrgScopedRepository<MessageEntity> {
     const ranks = Object.entries(STATUS_RANK);
     const rankSql = `CASE status ${ranks.map(([s, r]) => `WHEN '${s}' THEN ${r}`).join(' ')} ELSE -1 END`;
     return this.updated(
-      `UPDATE messages SET status = $3, error = CASE WHEN $3 = 'failed' THEN $4 ELSE error END
+      `UPDATE messages SET status = $3, error = CASE WHEN $3 = 'failed' THEN $4 ELSE error END,
+              failed_at = CASE WHEN $3 = 'failed' THEN now() ELSE failed_at END
         WHERE channel_account_id = $1 AND provider_message_id = $2 AND direction = 'out' AND ${rankSql} < $5`,
       [channelAccountId, providerMessageId, status, error ?? null, STATUS_RANK[status]],
     );
@@ -181,11 +187,39 @@ export class MessageRepository extends OrgScopedRepository<MessageEntity> {
   /** A failed delivery attempt; `final` records the message `failed`. The message when it changed. */
   async recordAttempt(orgId: string, id: string, attempts: number, error: string, final: boolean): Promise<MessageEntity | null> {
     return this.updated(
-      `UPDATE messages SET attempts = $3, error = $4, status = CASE WHEN $5 THEN 'failed' ELSE status END
+      `UPDATE messages SET attempts = $3, error = $4, status = CASE WHEN $5 THEN 'failed' ELSE status END,
+              failed_at = CASE WHEN $5 THEN now() ELSE failed_at END
         WHERE org_id = $1 AND id = $2 AND status = 'queued'`,
       [orgId, id, attempts, error.slice(0, 1000), final],
       // Only the final attempt changes what viewers see (the status); retries in between stay quiet.
       final,
+    );
+  }
+
+  /**
+   * Merges `patch` into one of the message's attachments (by its id): a download finished or
+   * failed. Records `message.updated`, so every reader's socket gets the new status.
+   */
+  async patchAttachment(orgId: string, id: string, attachmentId: string, patch: Record<string, unknown>): Promise<MessageEntity | null> {
+    return this.updated(
+      `UPDATE messages SET attachments = (
+          SELECT coalesce(jsonb_agg(CASE WHEN x.a->>'id' = $3 THEN x.a || $4::jsonb ELSE x.a END ORDER BY x.i), '[]'::jsonb)
+            FROM jsonb_array_elements(attachments) WITH ORDINALITY AS x(a, i))
+        WHERE org_id = $1 AND id = $2 AND attachments @> jsonb_build_array(jsonb_build_object('id', $3::text))`,
+      [orgId, id, attachmentId, JSON.stringify(patch)],
+    );
+  }
+
+  /**
+   * An admin's retry of a failed delivery (docs/operations.md): `failed` → `queued` again, its
+   * error and `failed_at` cleared; `message.updated` (status queued) sends it to the outbound
+   * queue once committed. Null when the message is not a failed outbound one of the org.
+   */
+  async requeueFailed(orgId: string, id: string): Promise<MessageEntity | null> {
+    return this.updated(
+      `UPDATE messages SET status = 'queued', error = NULL, failed_at = NULL
+        WHERE org_id = $1 AND id = $2 AND direction = 'out' AND status = 'failed'`,
+      [orgId, id],
     );
   }
 

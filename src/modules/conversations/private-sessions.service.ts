@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { Db } from '../../infra/database/db';
+import { OrgDirectory } from '../access/org-directory';
 import { Permission } from '../access/permissions';
 import type { Viewer } from '../access/viewer';
-import { OrgDirectory } from '../access/org-directory';
 import { ConversationEntity } from './conversation.entity';
+import { recordPrivateUnits } from './private-units.query';
 
 /**
  * SPEC §4. While the current assignee holds `conversation.private`, every message of the
@@ -38,10 +39,6 @@ export class PrivateSessionsService {
   }
 
   async recordUnits(orgId: string, conversationId: string, unitIds: readonly string[]): Promise<void> {
-    if (unitIds.length === 0) return;
-    await this.db.txManager.query(
-      `INSERT INTO conversation_private_units (org_id, conversation_id, unit_id) SELECT $1, $2, unnest($3::uuid[]) ON CONFLICT DO NOTHING`,
-      [orgId, conversationId, unitIds],
-    );
+    await recordPrivateUnits(this.db.txManager, orgId, conversationId, unitIds);
   }
 }

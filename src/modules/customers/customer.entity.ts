@@ -27,6 +27,10 @@ export class CustomerEntity {
   @Column('uuid', { nullable: true }) boundUnitId!: string | null;
   @Column('uuid', { nullable: true }) boundMemberId!: string | null;
   @Column('boolean') followed!: boolean;
+  /** The provider's profile picture, stored like an attachment (docs/media.md). */
+  @Column('uuid', { nullable: true }) avatarAttachmentId!: string | null;
+  /** When the provider's profile (name, picture) was last fetched: at most daily. */
+  @Column('timestamptz', { nullable: true }) profileFetchedAt!: Date | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt!: Date;
 }

@@ -9,6 +9,8 @@ export interface CustomerView {
   boundUnitId: string | null;
   boundMemberId: string | null;
   followed: boolean;
+  /** The provider's profile picture (`/api/v1/attachments/:id`), or null. */
+  avatarUrl: string | null;
   profile?: CustomerProfile;
   /** Which profile fields are masked in this payload. */
   masked?: string[];
@@ -37,6 +39,7 @@ export function presentCustomer(c: CustomerEntity, viewer: Pick<Viewer, 'permiss
     boundUnitId: c.boundUnitId,
     boundMemberId: c.boundMemberId,
     followed: c.followed,
+    avatarUrl: c.avatarAttachmentId ? `/api/v1/attachments/${c.avatarAttachmentId}` : null,
   };
   if (p.has(Permission.CustomerProfileView)) {
     const reveal = !!opts.reveal && p.has(Permission.CustomerSensitiveView);

@@ -1,7 +1,7 @@
-import { Db } from '../../infra/database/db';
-import { preparedQuery } from '../../infra/database/prepared';
 import { Injectable } from '@nestjs/common';
+import { Db } from '../../infra/database/db';
 import { OrgScopedRepository } from '../../infra/database/org-scoped.repository';
+import { preparedQuery } from '../../infra/database/prepared';
 import { updateReturning } from '../../infra/database/returning';
 import { CustomerEntity } from './customer.entity';
 
@@ -48,6 +48,25 @@ export class CustomerRepository extends OrgScopedRepository<CustomerEntity> {
     if (!customer) return null;
     const [row] = await this.em.query(`SELECT id FROM conversations WHERE org_id = $1 AND customer_id = $2`, [orgId, id]);
     return row ? { customer, conversationId: row.id } : null;
+  }
+
+  /**
+   * The provider's profile, fetched (docs/media.md): display name and avatar when given, and
+   * the time of the fetch. The fields that changed.
+   */
+  async applyProviderProfile(orgId: string, id: string, p: { displayName?: string; avatarAttachmentId?: string }): Promise<string[]> {
+    const [before] = await this.db.txManager.query(`SELECT display_name, avatar_attachment_id FROM customers WHERE org_id = $1 AND id = $2 FOR UPDATE`, [orgId, id]);
+    if (!before) return [];
+    const changed: string[] = [];
+    if (p.displayName && p.displayName !== before.display_name) changed.push('displayName');
+    if (p.avatarAttachmentId && p.avatarAttachmentId !== before.avatar_attachment_id) changed.push('avatarUrl');
+    await this.db.txManager.query(
+      `UPDATE customers SET display_name = coalesce($3, display_name), avatar_attachment_id = coalesce($4, avatar_attachment_id), profile_fetched_at = now(),
+              updated_at = CASE WHEN $5 THEN now() ELSE updated_at END
+        WHERE org_id = $1 AND id = $2`,
+      [orgId, id, changed.includes('displayName') ? p.displayName : null, changed.includes('avatarUrl') ? p.avatarAttachmentId : null, changed.length > 0],
+    );
+    return changed;
   }
 
   /** Whether the follow state changed (follow/unfollow events repeat). */

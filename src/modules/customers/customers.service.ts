@@ -4,10 +4,10 @@ import { Permission } from '../access/permissions';
 import type { Viewer } from '../access/viewer';
 import { AuditService } from '../audit/audit.service';
 import { UnitOfWork } from '../events/unit-of-work';
-import { CustomerEntity } from './customer.entity';
-import { CustomerRepository } from './customer.repository';
-import { CustomerView, presentCustomer } from './customer.presenter';
 import { UpdateCustomerDto } from './customer.dto';
+import { CustomerEntity } from './customer.entity';
+import { CustomerView, presentCustomer } from './customer.presenter';
+import { CustomerRepository } from './customer.repository';
 
 /** A customer is readable iff their conversation is (SPEC §3); field permissions then apply. */
 @Injectable()

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Db } from '../../infra/database/db';
 import { preparedQuery } from '../../infra/database/prepared';
 import type { DomainEvent, StoredEvent } from './domain-events';
+import { EventClock } from './event-clock';
 
 interface EventRow {
   id: string;
@@ -16,8 +17,9 @@ interface EventRow {
 
 const APPEND = `
   WITH ins AS (
-    INSERT INTO domain_events (org_id, type, actor_id, conversation_id, customer_id, data)
-    SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::uuid[], $6::jsonb[])
+    INSERT INTO domain_events (org_id, type, actor_id, conversation_id, customer_id, data, occurred_at)
+    SELECT u.*, coalesce($8::timestamptz, clock_timestamp())
+      FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::uuid[], $6::jsonb[]) u
     RETURNING id, occurred_at
   ), outbox AS (
     INSERT INTO event_outbox (event_id, lease_until) SELECT id, now() + make_interval(secs => $7) FROM ins
@@ -37,7 +39,10 @@ const CLAIM_EXPIRED = `
 /** Owner of `domain_events` (append-only) and `event_outbox` (what is still to be relayed). */
 @Injectable()
 export class DomainEventRepository {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly clock: EventClock,
+  ) {}
 
   /** Appends events and their outbox rows in the caller's transaction; the caller's process holds the lease. */
   async append(events: readonly DomainEvent[], leaseSeconds: number): Promise<StoredEvent[]> {
@@ -50,6 +55,7 @@ export class DomainEventRepository {
       events.map((e) => e.customerId),
       events.map((e) => JSON.stringify(e.data)),
       leaseSeconds,
+      this.clock.now(),
     ]);
     // Ids are drawn in the order the rows were inserted, which is the order given.
     return events.map((e, i) => ({ ...e, id: rows[i].id, occurredAt: rows[i].occurred_at }) as StoredEvent);

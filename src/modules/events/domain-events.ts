@@ -18,11 +18,17 @@ export interface DomainEventMap {
   'conversation.opened': { reopened: boolean; at: string };
   'conversation.assigned': { assignmentId: string; memberId: string; unitId: string; via: AssignmentVia; previousAssignmentId: string | null; note: string | null };
   'conversation.assignment_ended': { assignmentId: string; memberId: string; reason: string };
+  /** A manual transfer's assignee did not reply within `transferTimeoutSeconds` (the transfer-timeout job; reports). */
+  'conversation.transfer_timed_out': { assignmentId: string; memberId: string; unitId: string; timeoutSeconds: number };
   'conversation.completed': Record<string, never>;
   'conversation.reopened': Record<string, never>;
   'conversation.trashed': Record<string, never>;
   'message.created': { messageId: string; direction: 'in' | 'out'; kind: 'text' | 'note' | 'system'; private: boolean; queued: boolean; mentionIds: string[] };
   'message.updated': { messageId: string; status: string | null };
+  /** An admin asked for a failed delivery to be tried again (it is `queued` again): re-enqueued once committed (docs/operations.md). */
+  'message.delivery_retried': { messageId: string };
+  /** Attachments written `pending`: each gets its download job (docs/media.md). */
+  'attachments.pending': { attachmentIds: string[] };
   /** Profile, tags, follow state or display name. */
   'customer.updated': { fields: string[] };
   'customer.bound': {
@@ -36,6 +42,19 @@ export interface DomainEventMap {
   /** Effective permissions changed for these members (role edit, unit move, member edit). */
   'members.permissions_changed': { memberIds: string[] };
   'member.deactivated': { memberId: string; handoverMemberId: string | null };
+  /** A member's presence changed (sockets, PUT /me/status, the grace period running out): `presence.changed`, routing. */
+  'member.presence_changed': { memberId: string; unitId: string; presence: 'available' | 'away' | 'offline' };
+  /** A conversation was transferred to a unit (POST /assign {unitId}): its home unit, then routing. */
+  'conversation.transferred_to_unit': { unitId: string; previousAssignmentId: string | null; note: string | null };
+  /** A temporary grant was issued; its expiry is scheduled from this event. */
+  'grant.issued': { grantId: string; memberId: string; permissions: string[]; expiresAt: string; accessRequestId: string | null };
+  'grant.revoked': { grantId: string; memberId: string };
+  'grant.expired': { grantId: string; memberId: string };
+  /** A member asked for permissions: the approvers are notified. */
+  'access_request.created': { requestId: string; memberId: string; permissions: string[]; durationMinutes: number; reason: string };
+  /** An invitation was created: its email is sent from this event. */
+  'invitation.created': { invitationId: string };
+  'access_request.decided': { requestId: string; memberId: string; status: 'approved' | 'denied'; grantId: string | null };
   /** Members, roles, units or channel accounts changed: in-process directories reload. */
   'directory.changed': Record<string, never>;
 }

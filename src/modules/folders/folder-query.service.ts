@@ -5,8 +5,8 @@ import { Folder, FOLDERS } from '../access/permissions';
 import type { Viewer } from '../access/viewer';
 import { ConversationSummary } from '../conversations/conversation.presenter';
 import { ConversationSummariesService } from '../conversations/conversation-summaries.service';
-import { COUNT_CAP } from './folder.sql';
 import { FolderQuery, SummaryRow } from './folder.query';
+import { COUNT_CAP } from './folder.sql';
 
 export interface FolderCount {
   folder: Folder;

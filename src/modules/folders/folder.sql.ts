@@ -71,8 +71,15 @@ const closed = (status: 'done' | 'trashed'): FolderSql => {
 
 export const FOLDER_SQL: Record<Folder, FolderSql> = {
   unassigned: {
-    where: `c.status = 'open' AND c.assignee_id IS NULL AND (c.bound_unit_id IS NULL OR ${inSet('c.bound_unit_id', 'subtree')})`,
+    // The home unit (transfer unit, else bound unit, else the account's routing unit) in place of the bound unit.
+    where: `c.status = 'open' AND c.assignee_id IS NULL AND (c.home_unit_id IS NULL OR ${inSet('c.home_unit_id', 'subtree')})`,
     sort: 'last_activity_at',
+    units: 'subtree',
+    // Per home unit of the subtree, plus those without a home unit (with routing most have one).
+    narrow: [
+      { perUnit: 'c.home_unit_id', where: `c.status = 'open' AND c.assignee_id IS NULL` },
+      { where: `c.status = 'open' AND c.assignee_id IS NULL AND c.home_unit_id IS NULL` },
+    ],
   },
   assigned: { where: `c.status = 'open' AND c.assignee_id = $2`, sort: 'last_activity_at' },
   department: {
@@ -165,4 +172,16 @@ export function countForm(folder: Folder, sizes: UnitSizes): Form {
   const f = FOLDER_SQL[folder];
   if (!f.narrow) return 'wide';
   return f.narrow.some((r) => r.private) ? pageForm(folder, sizes) : 'narrow';
+}
+
+/**
+ * The viewer's readable set (SPEC §3: a conversation is readable iff it is in at least one of
+ * the viewer's folders) as one WHERE over `conversations c`: the channel scope AND the OR of
+ * the clauses above for `folders` — the viewer's available folders (AccessPolicy.folders), or
+ * one of them to search a single folder. Search and the customer directory compose their own
+ * conditions with it; no other SQL restates a visibility rule. Parameters $1–$5 as above.
+ */
+export function readableSql(folders: readonly Folder[]): string {
+  if (folders.length === 0) return 'FALSE';
+  return `(${CHANNEL_SCOPE_SQL} AND (${folders.map((f) => `(${FOLDER_SQL[f].where})`).join(' OR ')}))`;
 }

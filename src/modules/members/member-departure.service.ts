@@ -5,13 +5,13 @@ import type { Viewer } from '../access/viewer';
 import { ViewerRepository } from '../access/viewer.repository';
 import { AuditService } from '../audit/audit.service';
 import { BindingLinkRepository } from '../binding/binding-link.repository';
-import { ConversationAssignments } from '../conversations/conversation-assignments.service';
 import { ConversationRepository } from '../conversations/conversation.repository';
+import { ConversationAssignments } from '../conversations/conversation-assignments.service';
 import { CustomerRepository } from '../customers/customer.repository';
 import { UnitOfWork } from '../events/unit-of-work';
 import { MemberView } from './member.dto';
-import { MemberDepartureRepository } from './member-departure.repository';
 import { MemberRepository } from './member.repository';
+import { MemberDepartureRepository } from './member-departure.repository';
 import { toMemberView } from './members.service';
 
 export interface DepartureResult {

@@ -1,5 +1,5 @@
-import { Db } from '../../infra/database/db';
 import { Injectable } from '@nestjs/common';
+import { Db } from '../../infra/database/db';
 import { OrgScopedRepository } from '../../infra/database/org-scoped.repository';
 import { MemberEntity } from './member.entity';
 
@@ -43,6 +43,22 @@ export class MemberRepository extends OrgScopedRepository<MemberEntity> {
     if (f.after) qb.andWhere('(m.created_at, m.id) > (:at::timestamptz, :id::uuid)', { at: f.after.createdAt, id: f.after.id });
     const { entities, raw } = await qb.getRawAndEntities();
     return entities.map((e, i) => Object.assign(e, { createdKey: raw[i].created_key as string }));
+  }
+
+  async passwordHash(orgId: string, id: string): Promise<string | null> {
+    const [row] = await this.em.query(`SELECT password_hash FROM members WHERE org_id = $1 AND id = $2::uuid AND status = 'active'`, [orgId, id]);
+    return row?.password_hash ?? null;
+  }
+
+  /**
+   * A member's own password change (inside a unit of work): every token issued before is revoked
+   * by moving the version on, except the one (by jti) that made the change.
+   */
+  async changeOwnPassword(orgId: string, id: string, passwordHash: string, keepJti: string | null): Promise<void> {
+    await this.db.txManager.query(
+      `UPDATE members SET password_hash = $3, token_version = token_version + 1, token_keep_jti = $4, updated_at = now() WHERE org_id = $1 AND id = $2`,
+      [orgId, id, passwordHash, keepJti],
+    );
   }
 
   /** Active members holding the Administrator role, locked so two demotions cannot both pass (inside a unit of work). */

@@ -4,6 +4,7 @@ import { decodeTimeIdCursor, Page, toPage } from '../../infra/http/pagination';
 import type { Viewer } from '../access/viewer';
 import { AuditService } from '../audit/audit.service';
 import { UnitOfWork } from '../events/unit-of-work';
+import { PresenceService } from '../presence/presence.service';
 import { RoleRepository } from '../roles/role.repository';
 import { UnitRepository } from '../units/unit.repository';
 import { CreateMemberDto, ListMembersQueryDto, MemberView, UpdateMemberDto } from './member.dto';
@@ -31,6 +32,7 @@ export class MembersService {
     private readonly units: UnitRepository,
     private readonly roles: RoleRepository,
     private readonly audit: AuditService,
+    private readonly presence: PresenceService,
   ) {}
 
   async list(viewer: Viewer, q: ListMembersQueryDto): Promise<Page<MemberView>> {
@@ -43,13 +45,16 @@ export class MembersService {
       after: key ? { createdAt: key.at, id: key.id } : undefined,
       limit,
     });
-    return toPage(rows, limit, toMemberView, (r) => [r.createdKey, r.id]);
+    const page = toPage(rows, limit, toMemberView, (r) => [r.createdKey, r.id]);
+    const presence = await this.presence.presenceOf(viewer.orgId, page.items.map((m) => m.id));
+    return { ...page, items: page.items.map((m) => ({ ...m, presence: presence.get(m.id) ?? 'offline' })) };
   }
 
   async get(viewer: Viewer, id: string): Promise<MemberView> {
     const member = await this.members.findById(viewer.orgId, id);
     if (!member) throw new NotFoundException('Member not found');
-    return toMemberView(member);
+    const presence = await this.presence.presenceOf(viewer.orgId, [member.id]);
+    return { ...toMemberView(member), presence: presence.get(member.id) ?? 'offline' };
   }
 
   /** Used by signup (first admin) and by POST /members, inside their unit of work; validates references within the org. */
@@ -75,7 +80,8 @@ export class MembersService {
 
   async create(viewer: Viewer, dto: CreateMemberDto): Promise<MemberView> {
     const passwordHash = await hashPassword(dto.password);
-    return this.uow.run(async () => toMemberView(await this.createInTx(viewer.orgId, viewer.memberId, dto, passwordHash)));
+    // A member just created has no socket yet: offline, as GET /members/:id will say.
+    return this.uow.run(async () => ({ ...toMemberView(await this.createInTx(viewer.orgId, viewer.memberId, dto, passwordHash)), presence: 'offline' as const }));
   }
 
   async update(viewer: Viewer, id: string, dto: UpdateMemberDto): Promise<MemberView> {

@@ -7,6 +7,8 @@ import * as webpush from 'web-push';
 import { appConfig } from '../../infra/config/app.config';
 import { QueueName } from '../../infra/queue/queues';
 import { ViewerRepository } from '../access/viewer.repository';
+import { ConversationRepository } from '../conversations/conversation.repository';
+import { UnitOfWork } from '../events/unit-of-work';
 import { DeliverNotificationEmailJob, DeliverNotificationPushJob, TransferTimeoutJob } from './notification.jobs';
 import { describe } from './notification.presenter';
 import { NotificationRepository } from './notification.repository';
@@ -27,6 +29,8 @@ export class NotificationsProcessor extends WorkerHost {
     private readonly repo: NotificationRepository,
     private readonly viewers: ViewerRepository,
     private readonly notifications: NotificationsService,
+    private readonly uow: UnitOfWork,
+    private readonly conversations: ConversationRepository,
   ) {
     super();
   }
@@ -95,6 +99,20 @@ export class NotificationsProcessor extends WorkerHost {
   private async transferTimeout({ orgId, assignmentId }: TransferTimeoutJob['data']): Promise<void> {
     const state = await this.repo.transferTimeoutState(orgId, assignmentId);
     if (!state || !state.current || state.replied) return;
+    // Reports count the timeout (docs/reports.md): recorded under the conversation's row lock, so it
+    // takes its place in the conversation's event order. A retried job records it again; reports
+    // count one timeout per assignment.
+    await this.uow.run(async () => {
+      await this.conversations.lockById(orgId, state.conversation_id);
+      this.uow.record({
+        type: 'conversation.transfer_timed_out',
+        orgId,
+        actorId: null,
+        conversationId: state.conversation_id,
+        customerId: null,
+        data: { assignmentId, memberId: state.member_id, unitId: state.unit_id, timeoutSeconds: state.timeout_seconds },
+      });
+    });
     const ids = new Set(await this.repo.supervisorIds(orgId, state.unit_id));
     if (state.assigned_by_id && state.assigned_by_id !== state.member_id) ids.add(state.assigned_by_id);
     ids.delete(state.member_id);

@@ -5,12 +5,13 @@ import { QueueName } from '../../infra/queue/queues';
 import { QUEUE_CALL_TIMEOUT_MS, queueCall, queueProbe, unavailableDependency, within } from '../../infra/queue/unavailable';
 import { AccessPolicy } from '../access/access.policy';
 import { ConversationFactsRepository } from '../access/conversation-facts.repository';
-import type { NotificationEventType } from '../access/permissions';
+import { OrgDirectory } from '../access/org-directory';
+import { NotificationEventType, Permission } from '../access/permissions';
 import type { Viewer } from '../access/viewer';
 import { ViewerRepository } from '../access/viewer.repository';
-import { UnitOfWork } from '../events/unit-of-work';
 import { MessageEntity } from '../conversations/message.entity';
 import { presentMessage } from '../conversations/message.presenter';
+import { UnitOfWork } from '../events/unit-of-work';
 import { RealtimeService } from '../realtime/realtime.service';
 import { effectiveNotifications } from '../roles/role-notifications';
 import { DeliverNotificationEmailJob, DeliverNotificationPushJob, TransferTimeoutJob } from './notification.jobs';
@@ -48,6 +49,7 @@ export class NotificationsService {
     private readonly facts: ConversationFactsRepository,
     private readonly realtime: RealtimeService,
     private readonly uow: UnitOfWork,
+    private readonly directory: OrgDirectory,
     @InjectQueue(QueueName.Notifications) private readonly queue: Queue,
   ) {}
 
@@ -128,6 +130,24 @@ export class NotificationsService {
     const ids = await this.repo.bindingRecipientIds(orgId, b.unitId, b.memberId);
     const recipients = await this.viewers.findManyActive(orgId, ids);
     await this.notify(orgId, 'customer.bound', recipients, () => ({ ...b }), `customer.bound:${dedupBase}`, b.conversationId);
+  }
+
+  /**
+   * `access_request`: to the members of the units above the requester's who hold `grant.issue`
+   * (the ones who can decide it), read from the in-process directory.
+   */
+  async accessRequested(
+    orgId: string,
+    r: { requestId: string; memberId: string; permissions: string[]; durationMinutes: number; reason: string; conversationId: string | null },
+  ): Promise<void> {
+    const dir = await this.directory.get(orgId);
+    const requester = dir.byId.get(r.memberId);
+    if (!requester) return;
+    const approvers = [...dir.byId.values()].filter(
+      (v) => v.memberId !== r.memberId && v.permissions.has(Permission.GrantIssue) && requester.unitPath.startsWith(v.unitPath) && v.unitId !== requester.unitId,
+    );
+    const requesterName = requester.displayName;
+    await this.notify(orgId, 'access_request', approvers, () => ({ ...r, requesterName }), `access_request:${r.requestId}`, null);
   }
 
   /** `mention`: the note's text only for recipients who may read it (private notes redacted). */

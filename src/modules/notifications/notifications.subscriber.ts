@@ -47,7 +47,9 @@ export class NotificationsSubscriber implements DomainEventSubscriber, OnModuleI
       } else if (isEvent(e, 'message.created') && e.data.kind === 'note' && e.data.mentionIds.length > 0) {
         const note = await this.messages.findById(e.orgId, e.data.messageId);
         if (note) await this.notifications.mentioned(e.orgId, note);
-      } else if (isEvent(e, 'conversation.assigned') && e.data.via === 'manual') {
+      } else if (isEvent(e, 'access_request.created')) {
+        await this.notifications.accessRequested(e.orgId, { ...e.data, conversationId: e.conversationId });
+      } else if (isEvent(e, 'conversation.assigned') && (e.data.via === 'manual' || e.data.via === 'routing')) {
         // Every transfer starts the clock; the previous holding's check is moot now.
         if (e.data.previousAssignmentId) await this.notifications.cancelTransferTimeout(e.data.previousAssignmentId);
         await this.notifications.scheduleTransferTimeout(e.orgId, e.data.assignmentId, await this.conversations.transferTimeoutSeconds(e.orgId));

@@ -7,6 +7,10 @@ export class OrgEntity {
   @Column('int') transferTimeoutSeconds!: number;
   @Column('text') timezone!: string;
   @Column('int') maxUnitDepth!: number;
+  @Column('int') presenceGraceSeconds!: number;
+  @Column('int', { nullable: true }) requeueOfflineAfterSeconds!: number | null;
+  @Column('int') grantQuotaPerDay!: number;
+  @Column('int', { nullable: true }) retentionDays!: number | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt!: Date;
 }

@@ -18,7 +18,7 @@ const toOrgView = (org: OrgEntity, rootUnitId: string): OrgView => ({
   id: org.id,
   name: org.name,
   rootUnitId,
-  settings: { transferTimeoutSeconds: org.transferTimeoutSeconds, timezone: org.timezone, maxUnitDepth: org.maxUnitDepth },
+  settings: { transferTimeoutSeconds: org.transferTimeoutSeconds, timezone: org.timezone, maxUnitDepth: org.maxUnitDepth, presenceGraceSeconds: org.presenceGraceSeconds, requeueOfflineAfterSeconds: org.requeueOfflineAfterSeconds, grantQuotaPerDay: org.grantQuotaPerDay, retentionDays: org.retentionDays },
 });
 
 @Injectable()
@@ -81,6 +81,10 @@ export class OrgsService {
       if (s.transferTimeoutSeconds !== undefined) changes.transferTimeoutSeconds = s.transferTimeoutSeconds;
       if (s.timezone !== undefined) changes.timezone = s.timezone;
       if (s.maxUnitDepth !== undefined) changes.maxUnitDepth = s.maxUnitDepth;
+      if (s.presenceGraceSeconds !== undefined) changes.presenceGraceSeconds = s.presenceGraceSeconds;
+      if (s.requeueOfflineAfterSeconds !== undefined) changes.requeueOfflineAfterSeconds = s.requeueOfflineAfterSeconds;
+      if (s.grantQuotaPerDay !== undefined) changes.grantQuotaPerDay = s.grantQuotaPerDay;
+      if (s.retentionDays !== undefined) changes.retentionDays = s.retentionDays;
       if (Object.keys(changes).length) await this.orgs.update(viewer.orgId, changes);
       const after = toOrgView((await this.orgs.find(viewer.orgId))!, root.id);
       await this.audit.record(viewer.orgId, { actorId: viewer.memberId, action: 'org.updated', targetType: 'org', targetId: org.id, before, after });

@@ -1,9 +1,10 @@
 import { Logger } from '@nestjs/common';
-import { OnGatewayConnection, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
+import { OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import { Namespace, Socket } from 'socket.io';
 import { RecoverableRedisAdapter } from '../../infra/redis/recoverable-redis-adapter';
 import { TokenService } from '../access/token.service';
 import { ViewerRepository } from '../access/viewer.repository';
+import { PresenceService } from '../presence/presence.service';
 import { INBOX_NAMESPACE, memberRoom, RealtimeEvent } from './realtime.events';
 
 /** What a socket carries (and what a disconnected session keeps for the recovery window). */
@@ -29,16 +30,24 @@ interface InboxSocketData {
  * so the client refetches. A brand-new connection gets no `resync`.
  */
 @WebSocketGateway({ namespace: INBOX_NAMESPACE })
-export class InboxGateway implements OnGatewayInit, OnGatewayConnection {
+export class InboxGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
   private readonly logger = new Logger('InboxGateway');
   private adapter?: RecoverableRedisAdapter;
+  private ns?: Namespace;
 
   constructor(
     private readonly tokens: TokenService,
     private readonly viewers: ViewerRepository,
+    private readonly presence: PresenceService,
   ) {}
 
+  /** Sockets connected to this process (`omni_open_sockets`). */
+  openSockets(): number {
+    return this.ns?.sockets.size ?? 0;
+  }
+
   afterInit(ns: Namespace): void {
+    this.ns = ns;
     ns.use((socket, next) => {
       const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
       this.tokens
@@ -68,6 +77,7 @@ export class InboxGateway implements OnGatewayInit, OnGatewayConnection {
       socket.disconnect(true);
       return;
     }
+    if (typeof data.orgId === 'string') this.trackPresence(() => this.presence.socketConnected(data.orgId!, data.memberId!));
     if (socket.recovered) return; // rooms and missed events restored by the adapter
     await socket.join(memberRoom(data.memberId));
     const auth = socket.handshake.auth as { pid?: unknown; offset?: unknown } | undefined;
@@ -76,6 +86,16 @@ export class InboxGateway implements OnGatewayInit, OnGatewayConnection {
       const reason = this.adapter?.takeRestoreFailure(auth.pid) ?? (typeof auth.offset === 'string' ? 'unavailable' : 'no-offset');
       socket.emit(RealtimeEvent.Resync, { reason });
     }
+  }
+
+  handleDisconnect(socket: Socket): void {
+    const data = socket.data as InboxSocketData;
+    if (typeof data.memberId === 'string' && typeof data.orgId === 'string') this.trackPresence(() => this.presence.socketDisconnected(data.orgId!, data.memberId!));
+  }
+
+  /** Presence (docs/routing.md) never holds up a socket: a Redis failure is logged, the sweep catches up. */
+  private trackPresence(work: () => Promise<unknown>): void {
+    work().catch((e: Error) => this.logger.warn(`presence: ${e.message}`));
   }
 
   private async mayRestore(data: InboxSocketData | undefined): Promise<boolean> {

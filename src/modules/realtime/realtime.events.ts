@@ -7,6 +7,8 @@ export const RealtimeEvent = {
   CustomerUpdated: 'customer.updated',
   NotificationCreated: 'notification.created',
   PermissionsChanged: 'permissions.changed',
+  /** `{ memberId, presence }`: to members of the member's unit, its ancestors and its children. */
+  PresenceChanged: 'presence.changed',
   /** `{ reason }`: a reconnect whose missed events cannot be replayed (SPEC §20); the client refetches. */
   Resync: 'resync',
 } as const;

@@ -1,10 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DependencyUnavailableError } from '../../infra/queue/unavailable';
 import { AccessPolicy } from '../access/access.policy';
-import type { ConversationFacts } from '../access/folder-rules';
+import { type ConversationFacts, inSubtree, selfOrChild } from '../access/folder-rules';
+import { OrgDirectory } from '../access/org-directory';
 import { Folder, Permission } from '../access/permissions';
 import type { Viewer } from '../access/viewer';
-import { OrgDirectory } from '../access/org-directory';
 import { ViewerRepository } from '../access/viewer.repository';
 import { presentSummary } from '../conversations/conversation.presenter';
 import { MessageEntity } from '../conversations/message.entity';
@@ -210,6 +210,16 @@ export class RealtimeService {
       memberIds: [v.memberId],
     }));
     await this.confirm(emits, 'permissions.changed');
+  }
+
+  /** `presence.changed` to the members of the member's unit, its ancestors and its children. */
+  async presenceChanged(orgId: string, memberId: string, unitId: string, presence: string): Promise<void> {
+    const directory = await this.directory.get(orgId);
+    const unitPath = directory.byId.get(memberId)?.unitPath ?? [...directory.byId.values()].find((v) => v.unitId === unitId)?.unitPath;
+    if (!unitPath) return;
+    const audience = [...directory.byId.values()].filter((v) => inSubtree(unitPath, v.unitPath) || selfOrChild(v.unitPath, unitPath)).map((v) => v.memberId);
+    if (audience.length === 0) return;
+    await this.confirm([{ ok: this.emitter.toMembers(audience, RealtimeEvent.PresenceChanged, { memberId, presence }), memberIds: audience }], 'presence.changed');
   }
 
   memberDeactivated(memberId: string): void {

@@ -6,6 +6,7 @@ import { MessageEntity } from '../conversations/message.entity';
 import { MessageRepository } from '../conversations/message.repository';
 import { DomainEventSubscriber, isEvent, StoredEvent } from '../events/domain-events';
 import { EventRelay } from '../events/event-relay';
+import { Metrics } from '../metrics/metrics';
 import { ConversationChange, RealtimeService } from './realtime.service';
 
 /**
@@ -26,6 +27,7 @@ export class RealtimeSubscriber implements DomainEventSubscriber, OnModuleInit {
     private readonly realtime: RealtimeService,
     private readonly messages: MessageRepository,
     @Inject(REDIS) redis: Redis,
+    private readonly metrics: Metrics,
   ) {
     this.probe = { name: 'realtime (PING)', check: () => redis.ping() };
   }
@@ -37,6 +39,7 @@ export class RealtimeSubscriber implements DomainEventSubscriber, OnModuleInit {
   async handle(events: readonly StoredEvent[]): Promise<void> {
     try {
       await this.relayed(events);
+      this.metrics.emittedToSockets(events);
     } catch (e) {
       if (e instanceof DependencyUnavailableError && !e.probe) throw new DependencyUnavailableError(e.dependency, e.message, this.probe, { cause: e });
       throw e;
@@ -78,6 +81,8 @@ export class RealtimeSubscriber implements DomainEventSubscriber, OnModuleInit {
       } else if (isEvent(e, 'members.permissions_changed')) {
         await this.flush(changes, known);
         await this.realtime.permissionsChanged(e.orgId, e.data.memberIds);
+      } else if (isEvent(e, 'member.presence_changed')) {
+        await this.realtime.presenceChanged(e.orgId, e.data.memberId, e.data.unitId, e.data.presence);
       } else if (isEvent(e, 'member.deactivated')) {
         await this.flush(changes, known);
         this.realtime.memberDeactivated(e.data.memberId);

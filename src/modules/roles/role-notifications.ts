@@ -17,6 +17,8 @@ export function receivableEvents(permissions: ReadonlySet<string>): Notification
         return permissions.has(Permission.InboxAccess) && (permissions.has(Permission.ConversationAssign) || permissions.has(Permission.FolderDepartment));
       case 'mention':
         return permissions.has(Permission.InboxAccess);
+      case 'access_request':
+        return permissions.has(Permission.GrantIssue);
     }
   });
 }

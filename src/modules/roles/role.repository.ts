@@ -1,5 +1,5 @@
-import { Db } from '../../infra/database/db';
 import { Injectable } from '@nestjs/common';
+import { Db } from '../../infra/database/db';
 import { OrgScopedRepository } from '../../infra/database/org-scoped.repository';
 import { RoleEntity } from './role.entity';
 

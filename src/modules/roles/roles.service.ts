@@ -3,7 +3,8 @@ import { ALL_PERMISSIONS, BUILTIN_ROLE_PERMISSIONS } from '../access/permissions
 import type { Viewer } from '../access/viewer';
 import { AuditService } from '../audit/audit.service';
 import { UnitOfWork } from '../events/unit-of-work';
-import { CreateRoleDto, RoleView, UpdateRoleDto } from './role.dto';
+import type { SendWindow } from '../governance/send-window';
+import { CreateRoleDto, RoleView, SendWindowDto, UpdateRoleDto } from './role.dto';
 import { BuiltinRole, RoleEntity } from './role.entity';
 import { RoleRepository } from './role.repository';
 import { effectiveNotifications, validateNotifications } from './role-notifications';
@@ -23,6 +24,8 @@ export function toRoleView(role: RoleEntity): RoleView {
     builtin: role.builtin !== null,
     builtinKey: role.builtin,
     notifications: effectiveNotifications(new Set(permissions), role.notifications ?? {}),
+    maxOpenConversations: role.maxOpenConversations ?? null,
+    sendWindow: role.sendWindow ?? null,
   };
 }
 
@@ -57,7 +60,7 @@ export class RolesService {
     return this.uow.run(async () => {
       const permissions = [...new Set(dto.permissions)];
       const notifications = validateNotifications(dto.notifications ?? {}, new Set(permissions));
-      const role = await this.roles.create(viewer.orgId, { name: dto.name, permissions, builtin: null, notifications }).catch(rethrowDuplicateName);
+      const role = await this.roles.create(viewer.orgId, { name: dto.name, permissions, builtin: null, notifications, maxOpenConversations: dto.maxOpenConversations ?? null, sendWindow: checkedSendWindow(dto.sendWindow) }).catch(rethrowDuplicateName);
       const view = toRoleView(role);
       await this.audit.record(viewer.orgId, { actorId: viewer.memberId, action: 'role.created', targetType: 'role', targetId: role.id, after: view });
       this.directoryChanged(viewer);
@@ -78,7 +81,13 @@ export class RolesService {
       const permissions = dto.permissions && role.builtin !== 'administrator' ? [...new Set(dto.permissions)] : role.permissions;
       const stored = { ...role.notifications };
       if (dto.notifications) Object.assign(stored, validateNotifications(dto.notifications, new Set(rolePermissions({ ...role, permissions }))));
-      await this.roles.update(viewer.orgId, id, { name: dto.name ?? role.name, permissions, notifications: stored }).catch(rethrowDuplicateName);
+      await this.roles.update(viewer.orgId, id, {
+        name: dto.name ?? role.name,
+        permissions,
+        notifications: stored,
+        ...(dto.maxOpenConversations !== undefined ? { maxOpenConversations: dto.maxOpenConversations } : {}),
+        ...(dto.sendWindow !== undefined ? { sendWindow: checkedSendWindow(dto.sendWindow) } : {}),
+      }).catch(rethrowDuplicateName);
       const after = toRoleView((await this.roles.findById(viewer.orgId, id))!);
       await this.audit.record(viewer.orgId, { actorId: viewer.memberId, action: 'role.updated', targetType: 'role', targetId: id, before, after });
       // Under the role's row lock: the members holding it now are the ones whose permissions follow it.
@@ -112,4 +121,11 @@ export class RolesService {
 function rethrowDuplicateName(err: { code?: string }): never {
   if (err.code === '23505') throw new ConflictException('A role with this name already exists');
   throw err;
+}
+
+/** A window must have a length: `from` equal to `to` is refused rather than guessed (all day or never). */
+function checkedSendWindow(w: SendWindowDto | null | undefined): SendWindow | null {
+  if (!w) return null;
+  if (w.from === w.to) throw new UnprocessableEntityException('sendWindow: from and to must differ (use null for no restriction)');
+  return { days: [...new Set(w.days)].sort((a, b) => a - b), from: w.from, to: w.to };
 }

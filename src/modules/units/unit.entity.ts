@@ -13,6 +13,7 @@ export class UnitEntity {
   @Column('text') name!: string;
   @Column('int') depth!: number;
   @Column('text') path!: string;
+  @Column('text') routing!: 'manual' | 'round_robin' | 'least_busy';
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt!: Date;
 }

@@ -8,7 +8,7 @@ import { CreateUnitDto, UnitView, UpdateUnitDto } from './unit.dto';
 import { UnitEntity } from './unit.entity';
 import { UnitRepository } from './unit.repository';
 
-export const toUnitView = (u: UnitEntity): UnitView => ({ id: u.id, name: u.name, parentId: u.parentId, depth: u.depth });
+export const toUnitView = (u: UnitEntity): UnitView => ({ id: u.id, name: u.name, parentId: u.parentId, depth: u.depth, routing: u.routing ?? 'manual' });
 
 @Injectable()
 export class UnitsService {
@@ -83,6 +83,7 @@ export class UnitsService {
       if (dto.name !== undefined && dto.name !== unit.name) {
         await this.units.update(viewer.orgId, unit.id, { name: dto.name }).catch(rethrowDuplicateName);
       }
+      if (dto.routing !== undefined && dto.routing !== unit.routing) await this.units.update(viewer.orgId, unit.id, { routing: dto.routing });
       const moved = (await this.units.findById(viewer.orgId, id))!;
       const after = toUnitView(moved);
       await this.audit.record(viewer.orgId, { actorId: viewer.memberId, action: 'unit.updated', targetType: 'unit', targetId: id, before, after });

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { appConfig } from '../../../infra/config/app.config';
 import { DeliverOutboundMessageJob } from './deliver-outbound-message.job';
 import { OutboundQueue } from './outbound.queue';
+import { staleQueuedOutbound } from './outbound-recovery.query';
 
 const SWEEP_EVERY_MS = 60_000;
 
@@ -34,10 +35,7 @@ export class OutboundRecoveryService implements OnApplicationBootstrap, OnApplic
   }
 
   async sweep(olderThanMs = 2 * SWEEP_EVERY_MS): Promise<number> {
-    const rows: { id: string; org_id: string }[] = await this.ds.query(
-      `SELECT id, org_id FROM messages WHERE status = 'queued' AND direction = 'out' AND created_at < now() - make_interval(secs => $1) LIMIT 1000`,
-      [olderThanMs / 1000],
-    );
+    const rows = await staleQueuedOutbound(this.ds, olderThanMs / 1000);
     for (const r of rows) await this.queue.enqueue(new DeliverOutboundMessageJob({ orgId: r.org_id, messageId: r.id }));
     if (rows.length) this.logger.log(`re-enqueued ${rows.length} queued outbound message(s)`);
     return rows.length;

@@ -1,18 +1,21 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';
-import { Db } from '../../../infra/database/db';
 import { SecretsCipher } from '../../../infra/crypto/secrets-cipher';
+import { Db } from '../../../infra/database/db';
 import { QueueName } from '../../../infra/queue/queues';
 import { MessageRepository } from '../../conversations/message.repository';
+import { UnitOfWork } from '../../events/unit-of-work';
+import { MediaOutboundService } from '../../media/media-outbound.service';
 import { ChannelType } from '../channel-account.entity';
 import { DeliverOutboundMessageJob } from './deliver-outbound-message.job';
 import { ProviderClient, ProviderSendError } from './provider-client';
-import { UnitOfWork } from '../../events/unit-of-work';
 
 interface DeliveryRow {
   status: string;
   text: string | null;
+  attachments: Record<string, unknown>[] | null;
+  template: { name: string; language: string; components?: unknown[] } | null;
   type: ChannelType;
   external_id: string;
   access_token_enc: string;
@@ -30,6 +33,7 @@ export class OutboundProcessor extends WorkerHost {
     private readonly messages: MessageRepository,
     private readonly provider: ProviderClient,
     private readonly cipher: SecretsCipher,
+    private readonly media: MediaOutboundService,
   ) {
     super();
   }
@@ -38,7 +42,7 @@ export class OutboundProcessor extends WorkerHost {
     if (job.name !== DeliverOutboundMessageJob.jobName) throw new UnrecoverableError(`unknown job ${job.name}`);
     const { orgId, messageId } = job.data;
     const [row]: DeliveryRow[] = await this.db.manager.query(
-      `SELECT m.status, m.text, a.type, a.external_id, a.access_token_enc, cu.external_id AS customer_external_id
+      `SELECT m.status, m.text, m.attachments, m.template, a.type, a.external_id, a.access_token_enc, cu.external_id AS customer_external_id
          FROM messages m
          JOIN conversations c ON c.org_id = m.org_id AND c.id = m.conversation_id
          JOIN customers cu ON cu.org_id = c.org_id AND cu.id = c.customer_id
@@ -56,6 +60,8 @@ export class OutboundProcessor extends WorkerHost {
         to: row.customer_external_id,
         text: row.text ?? '',
         idempotencyKey: messageId,
+        media: this.media.forDelivery(orgId, row.attachments ?? []),
+        ...(row.template ? { template: row.template } : {}),
       });
       // The status change is recorded with its event: every reader of the conversation sees it.
       await this.uow.run(() => this.messages.markSent(orgId, messageId, providerMessageId, attempt));

@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { appConfig } from '../../../infra/config/app.config';
+import type { OutboundMedia } from '../../media/media-outbound.service';
+import { providerMediaCalls, TemplateMessage } from '../../media/provider-media';
 import { ChannelType } from '../channel-account.entity';
 
 export interface OutboundText {
@@ -13,6 +15,10 @@ export interface OutboundText {
   text: string;
   /** Stable across retries of one message (LINE X-Line-Retry-Key). */
   idempotencyKey: string;
+  /** Media to send with the text (docs/media.md), fetched by the provider from signed URLs. */
+  media?: OutboundMedia[];
+  /** A WhatsApp template message. */
+  template?: TemplateMessage;
 }
 
 /** A failed provider call; `retryable` false for answers a retry cannot fix (4xx but 408/429). */
@@ -45,6 +51,7 @@ export class ProviderClient {
   constructor(@Inject(appConfig.KEY) private readonly cfg: ConfigType<typeof appConfig>) {}
 
   async sendText(m: OutboundText): Promise<{ providerMessageId: string | null }> {
+    if (m.media?.length || m.template) return this.sendMedia(m);
     const { lineApiBaseUrl, graphApiBaseUrl, graphApiVersion } = this.cfg.providers;
     const headers: Record<string, string> = { Authorization: `Bearer ${m.accessToken}`, 'Content-Type': 'application/json' };
     switch (m.type) {
@@ -83,6 +90,25 @@ export class ProviderClient {
         return { providerMessageId: (res.body as { messages?: { id?: string }[] } | null)?.messages?.[0]?.id ?? null };
       }
     }
+  }
+
+  /** Media and templates: the calls of providerMediaCalls in order; the last call's message id is kept. */
+  private async sendMedia(m: OutboundText): Promise<{ providerMessageId: string | null }> {
+    const { lineApiBaseUrl, graphApiBaseUrl, graphApiVersion } = this.cfg.providers;
+    const headers: Record<string, string> = { Authorization: `Bearer ${m.accessToken}`, 'Content-Type': 'application/json' };
+    let id: string | null = null;
+    for (const call of providerMediaCalls(m.type, m.externalId, m.to, m.text, m.media ?? [], graphApiVersion, m.template)) {
+      if (call.api === 'line') {
+        const res = await this.post(`${lineApiBaseUrl}${call.path}`, { ...headers, 'X-Line-Retry-Key': m.idempotencyKey }, call.body, [409]);
+        const sent = (res.body as { sentMessages?: { id?: string }[] } | null)?.sentMessages?.[0]?.id;
+        id = sent ?? res.headers.get('x-line-accepted-request-id') ?? id;
+      } else {
+        const res = await this.post(`${graphApiBaseUrl}${call.path}`, headers, call.body);
+        const b = res.body as { message_id?: string; messages?: { id?: string }[] } | null;
+        id = b?.message_id ?? b?.messages?.[0]?.id ?? id;
+      }
+    }
+    return { providerMessageId: id };
   }
 
   private async post(url: string, headers: Record<string, string>, body: unknown, acceptAlso: number[] = []) {

@@ -1,5 +1,5 @@
 import { InboundEvent, isObject, ParsedWebhook } from './inbound-event';
-import { id, identifier, INBOUND_LIMITS, millis, optId, optText, optUrl, put, reject, rejectedKey, text, metaEntries, typeName, WebhookReader } from './normalise';
+import { id, identifier, INBOUND_LIMITS, metaEntries, millis, optId, optText, optUrl, put, reject, rejectedKey, text, typeName, WebhookReader } from './normalise';
 
 /**
  * Messenger (`object: "page"`) and Instagram (`object: "instagram"`) webhooks → events.
@@ -69,11 +69,19 @@ function messagingEvent(m: unknown, path: string, accountExternalId: string): In
   if (m.postback !== undefined) {
     const p = m.postback;
     if (!isObject(p)) return reject(`${path}.postback`, `expected an object, got ${typeName(p)}`);
-    const data = text(p.payload, `${path}.postback.payload`);
+    const ref = isObject(p.referral) && typeof p.referral.ref === 'string' ? ` ${text(p.referral.ref, `${path}.postback.referral.ref`, INBOUND_LIMITS.label)}` : '';
+    const data = text(p.payload, `${path}.postback.payload`) + ref;
     const key = optId(p.mid, `${path}.postback.mid`) ?? `${userId}:${String(m.timestamp)}`;
     return { kind: 'postback', eventKey: `postback:${key}`, timestamp, userId, data };
   }
-  return null; // deliveries, reads, reactions, referrals…
+  // Opening the chat from an m.me / ig.me link with `?ref=` (binding without typing, docs/media.md):
+  // `referral` (messaging_referrals) or a Get Started postback's `referral`. Applied as a postback carrying the ref.
+  const referral = isObject(m.referral) ? m.referral : undefined;
+  if (referral && referral.ref !== undefined && referral.ref !== null) {
+    const ref = text(referral.ref, `${path}.referral.ref`, INBOUND_LIMITS.label);
+    return { kind: 'postback', eventKey: `referral:${userId}:${String(m.timestamp)}:${ref}`, timestamp, userId, data: ref };
+  }
+  return null; // deliveries, reads, reactions…
 }
 
 /** At most `INBOUND_LIMITS.attachments`, each `{type, url}` checked; nothing else of the payload is kept. */

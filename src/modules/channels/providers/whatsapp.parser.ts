@@ -1,5 +1,5 @@
 import { InboundEvent, isObject, ParsedWebhook } from './inbound-event';
-import { id, identifier, INBOUND_LIMITS, optId, optText, own, put, reject, rejectedKey, seconds, text, metaEntries, typeName, WebhookReader } from './normalise';
+import { id, identifier, INBOUND_LIMITS, metaEntries, optId, optText, own, put, reject, rejectedKey, seconds, text, typeName, WebhookReader } from './normalise';
 
 const STATUSES = new Set(['sent', 'delivered', 'read', 'failed']);
 /** Message types whose body is an object we read fields of (`contacts` is an array; unknown types are kept by name). */

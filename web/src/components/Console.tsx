@@ -1,0 +1,197 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import {
+  api,
+  ApiError,
+  type ConversationSummary,
+  type ConversationUpserted,
+  type FolderCount,
+  type FolderName,
+  type Me,
+  type Member,
+  type Message,
+  type Notification,
+  ok,
+} from '../api/client';
+import { type Lang, useI18n } from '../i18n';
+import { connectLive } from '../live';
+import { ConversationList } from './ConversationList';
+import { FolderNav } from './FolderNav';
+import { LangSwitch } from './LangSwitch';
+import { NotificationBell } from './NotificationBell';
+import { Thread } from './Thread';
+
+const PAGE = 25;
+const byActivity = (a: ConversationSummary, b: ConversationSummary) => b.lastActivityAt.localeCompare(a.lastActivityAt) || b.id.localeCompare(a.id);
+
+export interface ConsoleProps {
+  token: string;
+  onLogout: () => void;
+  setLang: (l: Lang) => void;
+  setTz: (tz: string) => void;
+}
+
+/**
+ * The logged-in console: folders with live counts, the open folder's conversations (keyset
+ * "load more"), the open thread and the notification bell, kept current by the `/inbox` socket.
+ */
+export function Console({ token, onLogout, setLang, setTz }: ConsoleProps) {
+  const { t } = useI18n();
+  const [me, setMe] = useState<Me | null>(null);
+  const [counts, setCounts] = useState<Record<string, FolderCount>>({});
+  const [folder, setFolder] = useState<FolderName | null>(null);
+  const [items, setItems] = useState<ConversationSummary[]>([]);
+  const [nextCursor, setNextCursor] = useState<string | null>(null);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [members, setMembers] = useState<Member[]>([]);
+  const [notifications, setNotifications] = useState<{ items: Notification[]; unread: number }>({ items: [], unread: 0 });
+  const [liveMessage, setLiveMessage] = useState<Message | null>(null);
+  const [threadVersion, setThreadVersion] = useState(0);
+  const [connected, setConnected] = useState(false);
+  const folderRef = useRef<FolderName | null>(null);
+  const selectedRef = useRef<string | null>(null);
+  folderRef.current = folder;
+  selectedRef.current = selected;
+
+  const guard = useCallback(
+    (e: unknown) => {
+      if (e instanceof ApiError && e.status === 401) onLogout();
+      else console.error(e);
+    },
+    [onLogout],
+  );
+
+  const loadCounts = useCallback(async () => {
+    const res = await ok(api.GET('/api/v1/folders'));
+    setCounts(Object.fromEntries(res.items.map((c) => [c.folder, c])));
+  }, []);
+
+  const loadMe = useCallback(async () => {
+    const m = await ok(api.GET('/api/v1/me'));
+    setMe(m);
+    setFolder((f) => (f && m.folders.includes(f) ? f : (m.folders[0] ?? null)));
+    return m;
+  }, []);
+
+  const loadList = useCallback(async (f: FolderName, cursor?: string) => {
+    const page = await ok(api.GET('/api/v1/folders/{folder}/conversations', { params: { path: { folder: f }, query: { limit: PAGE, cursor } } }));
+    if (folderRef.current !== f) return;
+    setItems((prev) => (cursor ? [...prev, ...page.items.filter((i) => !prev.some((p) => p.id === i.id))] : page.items));
+    setNextCursor(page.nextCursor ?? null);
+  }, []);
+
+  const loadNotifications = useCallback(async () => {
+    const page = await ok(api.GET('/api/v1/notifications', { params: { query: { limit: 20 } } }));
+    setNotifications({ items: page.items, unread: page.unread });
+  }, []);
+
+  const loadMembers = useCallback(async () => {
+    const all: Member[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await ok(api.GET('/api/v1/members', { params: { query: { limit: 100, status: 'active', cursor } } }));
+      all.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor && all.length < 1000);
+    setMembers(all);
+  }, []);
+
+  const refetchAll = useCallback(() => {
+    Promise.all([loadMe(), loadCounts(), loadNotifications()])
+      .then(() => (folderRef.current ? loadList(folderRef.current) : undefined))
+      .then(() => setThreadVersion((v) => v + 1))
+      .catch(guard);
+  }, [loadMe, loadCounts, loadNotifications, loadList, guard]);
+
+  // First load: me, org (time zone), counts, members, notifications.
+  useEffect(() => {
+    Promise.all([loadMe(), loadCounts(), loadNotifications(), loadMembers(), ok(api.GET('/api/v1/org')).then((o) => setTz(o.settings.timezone))]).catch(guard);
+  }, [loadMe, loadCounts, loadNotifications, loadMembers, setTz, guard]);
+
+  useEffect(() => {
+    setItems([]);
+    setNextCursor(null);
+    if (folder) loadList(folder).catch(guard);
+  }, [folder, loadList, guard]);
+
+  // Counts follow conversation events, a few at a time.
+  const countsTimer = useRef<number | undefined>(undefined);
+  const scheduleCounts = useCallback(() => {
+    window.clearTimeout(countsTimer.current);
+    countsTimer.current = window.setTimeout(() => loadCounts().catch(guard), 250);
+  }, [loadCounts, guard]);
+
+  useEffect(() => {
+    const socket = connectLive(token, {
+      upserted: (c: ConversationUpserted) => {
+        setItems((prev) => {
+          const rest = prev.filter((i) => i.id !== c.id);
+          return folderRef.current && c.folders.includes(folderRef.current) ? [...rest, c].sort(byActivity) : rest;
+        });
+        if (c.id === selectedRef.current) setThreadVersion((v) => v + 1);
+        scheduleCounts();
+      },
+      removed: ({ conversationId }) => {
+        setItems((prev) => prev.filter((i) => i.id !== conversationId));
+        if (conversationId === selectedRef.current) setThreadVersion((v) => v + 1);
+        scheduleCounts();
+      },
+      message: (m) => {
+        if (m.conversationId === selectedRef.current) setLiveMessage(m);
+      },
+      permissions: () => {
+        Promise.all([loadMe(), loadCounts()]).catch(guard);
+      },
+      notification: (n) => setNotifications((s) => ({ items: [n, ...s.items.filter((i) => i.id !== n.id)], unread: s.unread + 1 })),
+      resync: refetchAll,
+      unauthorized: onLogout,
+      connected: setConnected,
+    });
+    return () => {
+      socket.close();
+    };
+  }, [token, scheduleCounts, loadMe, loadCounts, refetchAll, onLogout, guard]);
+
+  const markRead = (id: string) => {
+    ok(api.POST('/api/v1/notifications/{id}/read', { params: { path: { id } } }))
+      .then(() => setNotifications((s) => ({ items: s.items.map((n) => (n.id === id ? { ...n, readAt: new Date().toISOString() } : n)), unread: Math.max(0, s.unread - 1) })))
+      .catch(guard);
+  };
+
+  return (
+    <div className={`console${selected ? ' has-selection' : ''}`} data-connected={connected}>
+      <header className="topbar">
+        <h1>{t('appName')}</h1>
+        <span className="who" data-testid="me">
+          {me?.member.displayName}
+          {me ? ` · ${me.unit.name}` : ''}
+        </span>
+        <span className={`dot ${connected ? 'on' : 'off'}`} aria-hidden="true" />
+        <NotificationBell state={notifications} onRead={markRead} />
+        <LangSwitch setLang={setLang} />
+        <button type="button" onClick={onLogout}>
+          {t('logout')}
+        </button>
+      </header>
+      <FolderNav folders={me?.folders ?? []} counts={counts} current={folder} onOpen={(f) => (setSelected(null), setFolder(f))} />
+      <ConversationList
+        items={items}
+        selected={selected}
+        members={members}
+        onSelect={setSelected}
+        hasMore={nextCursor !== null}
+        onMore={() => folder && nextCursor && loadList(folder, nextCursor).catch(guard)}
+      />
+      <Thread
+        key={selected ?? 'none'}
+        id={selected}
+        me={me}
+        members={members}
+        version={threadVersion}
+        liveMessage={liveMessage}
+        onBack={() => setSelected(null)}
+        onChanged={() => (folder ? loadList(folder) : Promise.resolve()).then(loadCounts).catch(guard)}
+        onError={guard}
+      />
+    </div>
+  );
+}
