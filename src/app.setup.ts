@@ -1,7 +1,7 @@
 import { INestApplication, RequestMethod, ValidationPipe } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
+import type { IncomingMessage } from 'http';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { raw } from 'express';
 import { Logger } from 'nestjs-pino';
 import { setupApiDocs } from './app.docs';
 import { appConfig } from './infra/config/app.config';
@@ -9,6 +9,9 @@ import { HttpExceptionFilter } from './infra/http/http-exception.filter';
 import { IdempotencyInterceptor } from './infra/http/idempotency.interceptor';
 import { RedisIoAdapter, socketKey } from './infra/redis/redis-io.adapter';
 import { restCorsOptions } from './modules/auth/cross-origin';
+
+/** /webhooks and everything below it (Express matches paths case-insensitively, so this does too). */
+export const isWebhookRequest = (req: IncomingMessage): boolean => /^\/webhooks(?:[/?#]|$)/i.test(req.url ?? '');
 
 /** Everything main.ts and the e2e tests share, so tests drive exactly the server users run. */
 export function configureApp(app: INestApplication): void {
@@ -19,8 +22,9 @@ export function configureApp(app: INestApplication): void {
   express.set('trust proxy', cfg.trustProxy);
   // CORS_ORIGINS (default the PUBLIC_URL origin) get CORS headers; other origins get none.
   app.enableCors(restCorsOptions(cfg.corsOrigins));
-  // Webhooks keep their raw bytes: signatures are computed over exactly what the provider sent.
-  express.use('/webhooks', raw({ type: () => true, limit: cfg.webhookBodyLimit }));
+  // Webhooks keep their raw bytes (any content type): signatures are computed over exactly what the
+  // provider sent. Registered first; the JSON/form parsers skip a body that has already been read.
+  express.useBodyParser('raw', { type: isWebhookRequest, limit: cfg.webhookBodyLimit });
   express.useBodyParser('json', { limit: cfg.bodyLimit });
   express.useBodyParser('urlencoded', { limit: cfg.bodyLimit, extended: false });
   app.setGlobalPrefix('api/v1', {

@@ -4,7 +4,6 @@ import { ConfigType } from '@nestjs/config';
 import { DiscoveryModule, ModuleRef } from '@nestjs/core';
 import type { Queue } from 'bullmq';
 import { appConfig } from '../config/app.config';
-import { redisOptionsFromUrl } from '../redis/redis-options';
 import { redisFailureLogger } from '../redis/socket-recovery';
 import { QueueName } from './queues';
 import { WorkerRunner } from './worker-runner';
@@ -41,7 +40,7 @@ class QueueErrorListeners implements OnModuleInit {
       inject: [appConfig.KEY],
       useFactory: (cfg: ConfigType<typeof appConfig>) => ({
         // maxRetriesPerRequest: null (workers block on Redis): every call made on the relay's path is bounded instead (unavailable.ts).
-        connection: { ...redisOptionsFromUrl(cfg.redisUrl), maxRetriesPerRequest: null, retryStrategy: queueRetryStrategy },
+        connection: { url: cfg.redisUrl, maxRetriesPerRequest: null, retryStrategy: queueRetryStrategy },
         prefix: `${cfg.redisPrefix}:bull`,
       }),
     }),

@@ -66,8 +66,15 @@ export function within<T>(work: Promise<T>, ms: number, dependency: Dependency, 
 export function queueProbe(queue: Queue): DependencyProbe {
   const probe: DependencyProbe = {
     name: `queue ${queue.name}`,
-    // BullMQ's client is a proxy over the ioredis connection (typed as its own abstract client).
-    check: () => within(queue.client.then((c) => (c as unknown as { ping(): Promise<string> }).ping()), PROBE_TIMEOUT_MS, 'redis', `PING (queue ${queue.name})`, probe),
+    // The Redis backend's client is a proxy over the ioredis connection (typed as BullMQ's own abstract client, which has no ping).
+    check: () =>
+      within(
+        queue.getBackend().client.then((c) => (c as unknown as { ping(): Promise<string> }).ping()),
+        PROBE_TIMEOUT_MS,
+        'redis',
+        `PING (queue ${queue.name})`,
+        probe,
+      ),
   };
   return probe;
 }

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Express, NextFunction, Request, Response } from 'express';
-import { static as serveStatic } from 'express';
+import serveStatic from 'serve-static';
 import { join } from 'path';
 import { findConsoleDir, isConsolePath } from './console-static';
 
