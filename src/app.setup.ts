@@ -1,7 +1,7 @@
 import { INestApplication, RequestMethod, ValidationPipe } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
-import type { IncomingMessage } from 'http';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import type { IncomingMessage } from 'http';
 import { Logger } from 'nestjs-pino';
 import { setupApiDocs } from './app.docs';
 import { appConfig } from './infra/config/app.config';

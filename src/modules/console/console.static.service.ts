@@ -1,8 +1,8 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Express, NextFunction, Request, Response } from 'express';
-import serveStatic from 'serve-static';
 import { join } from 'path';
+import serveStatic from 'serve-static';
 import { findConsoleDir, isConsolePath } from './console-static';
 
 /**
