@@ -132,11 +132,15 @@ describe('customer binding (SPEC §5, seed 003 §3–5)', () => {
       expect(bound.body).toMatchObject({ boundUnitId: org.units.beitun, boundMemberId: org.vincent.id, tags: ['VIP', '台中北屯門市'] });
       const moved = await t.as(org.admin.token).put(`/api/v1/customers/${customerId}/binding`, { unitId: org.units.central, memberId: org.managerA.id }).expect(200);
       expect(moved.body).toMatchObject({ boundUnitId: org.units.central, boundMemberId: org.managerA.id, tags: ['VIP', '中區營業所'] });
+      // The binding tag is system-owned: editing tags cannot drop it while the binding stands.
+      const edited = await t.as(org.admin.token).put(`/api/v1/customers/${customerId}/tags`, { tags: ['VIP', '回購'] }).expect(200);
+      expect(edited.body.tags).toEqual(['VIP', '回購', '中區營業所']);
+      await t.as(org.admin.token).put(`/api/v1/customers/${customerId}/tags`, { tags: ['VIP'] }).expect(200);
       expect(await folderIds(t, org.managerB.token, 'bound')).toContain(conversationId);
       const unbound = await t.as(org.admin.token).delete(`/api/v1/customers/${customerId}/binding`).expect(200);
       expect(unbound.body).toMatchObject({ boundUnitId: null, boundMemberId: null, tags: ['VIP'] });
-      const audit = await t.as(org.admin.token).get(`/api/v1/audit-logs?actorId=${org.admin.id}&limit=5`).expect(200);
-      expect(audit.body.items.slice(0, 3).map((a: { action: string; before: unknown; after: unknown }) => [a.action, a.before, a.after])).toEqual([
+      const audit = await t.as(org.admin.token).get(`/api/v1/audit-logs?actorId=${org.admin.id}&targetType=customer&targetId=${customerId}&limit=10`).expect(200);
+      expect(audit.body.items.filter((a: { action: string }) => a.action !== 'customer.tags_updated').slice(0, 3).map((a: { action: string; before: unknown; after: unknown }) => [a.action, a.before, a.after])).toEqual([
         ['customer.unbound', { unitId: org.units.central, memberId: org.managerA.id }, { unitId: null, memberId: null }],
         ['customer.bound', { unitId: org.units.beitun, memberId: org.vincent.id }, { unitId: org.units.central, memberId: org.managerA.id }],
         ['customer.bound', { unitId: null, memberId: null }, { unitId: org.units.beitun, memberId: org.vincent.id }],

@@ -50,7 +50,8 @@ export function toAuditEntry(e: StoredEvent): EventAuditEntry | null {
   if (isEvent(e, 'conversation.completed')) return { ...base, ...conversation, action: 'conversation.completed' };
   if (isEvent(e, 'conversation.reopened')) return { ...base, ...conversation, action: 'conversation.reopened' };
   if (isEvent(e, 'conversation.trashed')) return { ...base, ...conversation, action: 'conversation.trashed' };
-  if (isEvent(e, 'customer.updated') && e.actorId && e.data.fields.includes('tags')) {
+  // A binding moves its tag too; bindings have their own entries.
+  if (isEvent(e, 'customer.updated') && e.actorId && e.data.fields.includes('tags') && !e.data.fields.includes('binding')) {
     return { ...base, targetType: 'customer', targetId: e.customerId, action: 'customer.tags_updated', after: { fields: e.data.fields } };
   }
   if (isEvent(e, 'customer.bound') && e.data.via === 'link') {

@@ -43,6 +43,12 @@ export class CustomerRepository extends OrgScopedRepository<CustomerEntity> {
     return { id: row.id, created: row.created };
   }
 
+  /** The name of the unit a customer is bound to: their binding tag. */
+  async boundUnitName(orgId: string, unitId: string): Promise<string | null> {
+    const [row] = await this.em.query(`SELECT name FROM units WHERE org_id = $1 AND id = $2::uuid`, [orgId, unitId]);
+    return row?.name ?? null;
+  }
+
   async findWithConversation(orgId: string, id: string): Promise<{ customer: CustomerEntity; conversationId: string } | null> {
     const customer = await this.findById(orgId, id);
     if (!customer) return null;

@@ -59,6 +59,9 @@ export class CustomersService {
   setTags(viewer: Viewer, id: string, tags: string[]): Promise<CustomerView> {
     return this.onLocked(viewer, id, Permission.CustomerTagsEdit, async (customer) => {
       const unique = [...new Set(tags)];
+      // The binding tag (the bound unit's name) is system-owned: it stays while the binding stands.
+      const bindingTag = customer.boundUnitId ? await this.customers.boundUnitName(viewer.orgId, customer.boundUnitId) : null;
+      if (bindingTag && !unique.includes(bindingTag)) unique.push(bindingTag);
       await this.customers.update(viewer.orgId, id, { tags: unique });
       return { ...customer, tags: unique, fields: ['tags'] };
     });
