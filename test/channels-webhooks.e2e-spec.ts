@@ -28,7 +28,18 @@ describe('channel accounts and inbound webhooks', () => {
     it('returns the webhook URL and never a secret', async () => {
       const res = await t.as(org.admin.token).get('/api/v1/channel-accounts').expect(200);
       const item = res.body.items.find((a: { id: string }) => a.id === line.id);
-      expect(item).toEqual({ id: line.id, type: 'line', name: 'line account', externalId: line.externalId, webhookUrl: `http://omni.test/webhooks/line/${line.id}`, createdAt: expect.any(String) });
+      expect(item).toEqual({
+        id: line.id,
+        type: 'line',
+        name: 'line account',
+        externalId: line.externalId,
+        webhookUrl: `http://omni.test/webhooks/line/${line.id}`,
+        createdAt: expect.any(String),
+        routingUnitId: null,
+        basicId: null,
+        username: null,
+        phoneNumber: null,
+      });
       expect(JSON.stringify(res.body)).not.toMatch(/secret-|token-|verify-/);
     });
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'crypto';
 import type request from 'supertest';
 import { Permission } from '../src/modules/access/permissions';
+import { invitationToken } from '../src/modules/governance/invitation-token';
 import { lineEvent, lineWebhook, messengerWebhook, whatsappWebhook } from './fixtures/providers';
 import { createChannel, postWebhook, TestChannel } from './support/channels';
 import { newLineUserId } from './support/inbox';
@@ -126,6 +127,28 @@ async function assignedConversations(c: Ctx, n: number, assignees: Actor[]) {
   const convs = await newConversations(c, n);
   for (const [i, conv] of convs.entries()) await assign(c, conv.conversationId, assignees[i % assignees.length]);
   return convs.map((conv, i) => ({ ...conv, assignee: assignees[i % assignees.length] }));
+}
+
+/** `n` canned responses of 台中北屯門市, created by the admin. */
+async function cannedResponses(c: Ctx, n: number): Promise<string[]> {
+  const prefix = tag();
+  const ids: string[] = [];
+  for (const i of range(n)) ids.push((await must(c.t.as(c.org.admin.token).post('/api/v1/canned-responses', { shortcode: `${prefix}-${i}`, title: `t${i}`, text: '您好', unitId: c.org.units.beitun }), 201, 'POST /canned-responses')).id);
+  return ids;
+}
+
+/** Approve or deny: `N` distinct pending requests plus `SAME` decisions at once on one more (decided once → 409). */
+async function accessDecisions(c: Ctx, decision: 'approve' | 'deny'): Promise<Storm> {
+  await must(c.t.as(c.org.admin.token).patch('/api/v1/org', { settings: { grantQuotaPerDay: 1000 } }), 200, 'PATCH /org grantQuotaPerDay');
+  const ids: string[] = [];
+  for (const i of range(N + 1)) ids.push((await must(c.t.as(i % 2 ? c.org.winnie.token : c.org.vincent.token).post('/api/v1/access-requests', { permissions: ['folder.done'], durationMinutes: 30, reason: `r${i}` }), 201, 'POST /access-requests')).id);
+  const decide = (id: string) => () => c.t.as(c.org.heine.token).post(`/api/v1/access-requests/${id}/${decision}`, {});
+  return {
+    shots: [
+      ...range(N).map((i) => ({ label: `${decision} #${i}`, send: decide(ids[i]), ok: [200] })),
+      ...range(SAME).map((i) => ({ label: `${decision} same request #${i}`, send: decide(ids[N]), ok: [200, 409], group: 'same request' })),
+    ],
+  };
 }
 
 const conv = (id: string, action: string) => `/api/v1/conversations/${id}/${action}`;
@@ -584,6 +607,143 @@ const SCENARIOS: Record<string, Scenario> = {
       shots: [
         ...range(N).map((i) => ({ label: `note #${i}`, send: note(convs[i].conversationId, i), ok: [201] })),
         ...range(5).map((i) => ({ label: `note same conversation #${i}`, send: note(convs[N].conversationId, i), ok: [201], group: 'same conversation' })),
+      ],
+    };
+  },
+
+  // ---- Part II write routes -------------------------------------------------------------------
+
+  'POST /api/v1/attachments': async (c) => {
+    const uploaders = [c.org.winnie, c.org.managerA, c.org.admin];
+    const upload = (i: number) => () =>
+      c.t
+        .http()
+        .post('/api/v1/attachments')
+        .set('Authorization', `Bearer ${uploaders[i % uploaders.length].token}`)
+        .attach('file', Buffer.from(`%PDF-1.4 receipt ${i}`), { filename: `receipt-${i}.pdf`, contentType: 'application/pdf' });
+    return { shots: range(N + SAME).map((i) => ({ label: `upload #${i}`, send: upload(i), ok: [201] })) };
+  },
+
+  'POST /api/v1/grants': async (c) => {
+    await must(c.t.as(c.org.admin.token).patch('/api/v1/org', { settings: { grantQuotaPerDay: 1000 } }), 200, 'PATCH /org grantQuotaPerDay');
+    const members = [c.org.winnie, c.org.vincent, c.org.managerA, c.org.managerB, c.org.managerC];
+    const grant = (i: number) => () => c.t.as(c.org.heine.token).post('/api/v1/grants', { memberId: members[i % members.length].id, permissions: ['folder.done'], durationMinutes: 60, reason: `支援 ${i}` });
+    return { shots: range(N + SAME).map((i) => ({ label: `grant #${i}`, send: grant(i), ok: [201] })) };
+  },
+
+  'DELETE /api/v1/grants/:id': async (c) => {
+    await must(c.t.as(c.org.admin.token).patch('/api/v1/org', { settings: { grantQuotaPerDay: 1000 } }), 200, 'PATCH /org grantQuotaPerDay');
+    const ids: string[] = [];
+    for (const i of range(N + 1)) {
+      ids.push((await must(c.t.as(c.org.heine.token).post('/api/v1/grants', { memberId: i % 2 ? c.org.winnie.id : c.org.vincent.id, permissions: ['folder.done'], durationMinutes: 60, reason: 'x' }), 201, 'POST /grants')).id);
+    }
+    const revoke = (id: string) => () => c.t.as(c.org.heine.token).delete(`/api/v1/grants/${id}`);
+    return {
+      shots: [
+        ...range(N).map((i) => ({ label: `revoke grant #${i}`, send: revoke(ids[i]), ok: [200] })),
+        ...range(SAME).map((i) => ({ label: `revoke same grant #${i}`, send: revoke(ids[N]), ok: [200], group: 'same grant' })),
+      ],
+    };
+  },
+
+  'POST /api/v1/access-requests': async (c) => {
+    const askers = [c.org.winnie, c.org.vincent, c.org.managerA];
+    const ask = (i: number) => () => c.t.as(askers[i % askers.length].token).post('/api/v1/access-requests', { permissions: ['folder.done'], durationMinutes: 30, reason: `查詢 ${i}` });
+    return { shots: range(N + SAME).map((i) => ({ label: `access request #${i}`, send: ask(i), ok: [201] })) };
+  },
+
+  'POST /api/v1/access-requests/:id/approve': async (c) => accessDecisions(c, 'approve'),
+  'POST /api/v1/access-requests/:id/deny': async (c) => accessDecisions(c, 'deny'),
+
+  'POST /api/v1/me/password': async (c) => {
+    const role = c.org.roles.storeAgent;
+    const people: Actor[] = [];
+    for (const i of range(N + 1)) people.push(await createMember(c.t, c.org.admin.token, { name: `Password ${i} ${tag()}`, unitId: c.org.units.beitun, roleId: role }));
+    const change = (a: Actor, i: number) => () => c.t.as(a.token).post('/api/v1/me/password', { currentPassword: 'correct-horse-battery', newPassword: `new-password-${i}` });
+    return {
+      shots: [
+        ...range(N).map((i) => ({ label: `own password #${i}`, send: change(people[i], i), ok: [200] })),
+        // The same member at once: one wins; the others' current password is no longer right (401) or they lost the race.
+        ...range(SAME).map((i) => ({ label: `same member's password #${i}`, send: change(people[N], 100 + i), ok: [200, 401, 409], group: 'same member' })),
+      ],
+    };
+  },
+
+  'POST /api/v1/invitations': async (c) => {
+    const invite = (i: number) => () => c.t.as(c.org.admin.token).post('/api/v1/invitations', { email: `invitee-${i % (N + 1)}-${tag()}@example.com`, unitId: c.org.units.beitun, roleId: c.org.roles.storeAgent });
+    return { shots: range(N + SAME).map((i) => ({ label: `invitation #${i}`, send: invite(i), ok: [201] })) };
+  },
+
+  'POST /api/v1/invitations/:token/accept': async (c) => {
+    const tokens: string[] = [];
+    for (const i of range(N + 1)) {
+      const inv = await must(c.t.as(c.org.admin.token).post('/api/v1/invitations', { email: `joiner-${i}-${tag()}@example.com`, unitId: c.org.units.beitun, roleId: c.org.roles.storeAgent }), 201, 'POST /invitations');
+      tokens.push(invitationToken(c.t.env.JWT_SECRET, inv.id));
+    }
+    const accept = (token: string, i: number) => () => c.t.http().post(`/api/v1/invitations/${token}/accept`).send({ displayName: `Joiner ${i}`, password: `joiner-password-${i}` });
+    return {
+      shots: [
+        ...range(N).map((i) => ({ label: `accept #${i}`, send: accept(tokens[i], i), ok: [201] })),
+        ...range(SAME).map((i) => ({ label: `accept same invitation #${i}`, send: accept(tokens[N], 100 + i), ok: [201, 409], group: 'same invitation' })),
+      ],
+    };
+  },
+
+  'POST /api/v1/canned-responses': async (c) => {
+    const prefix = tag();
+    const create = (i: number) => () =>
+      c.t.as(c.org.admin.token).post('/api/v1/canned-responses', { shortcode: `${prefix}-${i < N ? i : 'same'}`, title: `回覆 ${i}`, text: '您好,請稍候', unitId: c.org.units.beitun });
+    return {
+      shots: [
+        ...range(N).map((i) => ({ label: `canned #${i}`, send: create(i), ok: [201] })),
+        ...range(SAME).map((i) => ({ label: `same shortcode #${i}`, send: create(N + i), ok: [201, 409], group: 'same shortcode' })),
+      ],
+    };
+  },
+
+  'PATCH /api/v1/canned-responses/:id': async (c) => {
+    const ids = await cannedResponses(c, N + 1);
+    const edit = (id: string, i: number) => () => c.t.as(c.org.admin.token).patch(`/api/v1/canned-responses/${id}`, { text: `改過的回覆 ${i}` });
+    return {
+      shots: [
+        ...range(N).map((i) => ({ label: `edit canned #${i}`, send: edit(ids[i], i), ok: [200] })),
+        ...range(SAME).map((i) => ({ label: `edit same canned #${i}`, send: edit(ids[N], 100 + i), ok: [200], group: 'same canned' })),
+      ],
+    };
+  },
+
+  'DELETE /api/v1/canned-responses/:id': async (c) => {
+    const ids = await cannedResponses(c, N + 1);
+    const del = (id: string) => () => c.t.as(c.org.admin.token).delete(`/api/v1/canned-responses/${id}`);
+    return {
+      shots: [
+        ...range(N).map((i) => ({ label: `delete canned #${i}`, send: del(ids[i]), ok: [204] })),
+        ...range(SAME).map((i) => ({ label: `delete same canned #${i}`, send: del(ids[N]), ok: raced(204), group: 'same canned' })),
+      ],
+    };
+  },
+
+  'DELETE /api/v1/customers/:id': async (c) => {
+    const convs = await newConversations(c, N + 1, '請刪除我的資料');
+    const erase = (customerId: string) => () => c.t.as(c.org.admin.token).delete(`/api/v1/customers/${customerId}`);
+    return {
+      shots: [
+        ...range(N).map((i) => ({ label: `erase customer #${i}`, send: erase(convs[i].customerId), ok: [200] })),
+        ...range(SAME).map((i) => ({ label: `erase same customer #${i}`, send: erase(convs[N].customerId), ok: raced(200), group: 'same customer' })),
+      ],
+    };
+  },
+
+  'POST /api/v1/admin/failed-deliveries/:messageId/retry': async (c) => {
+    const convs = await assignedConversations(c, N + 1, [c.org.managerA]);
+    const ids: string[] = [];
+    for (const x of convs) ids.push((await must(c.t.as(c.org.managerA.token).post(conv(x.conversationId, 'messages'), { text: '稍後回覆' }), 201, 'POST …/messages')).id);
+    await withAppDb(c.t, (db) => db.query(`UPDATE messages SET status = 'failed', failed_at = now(), error = 'provider down' WHERE id = ANY($1::uuid[])`, [ids]));
+    const retry = (id: string) => () => c.t.as(c.org.admin.token).post(`/api/v1/admin/failed-deliveries/${id}/retry`);
+    return {
+      shots: [
+        ...range(N).map((i) => ({ label: `retry #${i}`, send: retry(ids[i]), ok: [200, 201] })),
+        ...range(SAME).map((i) => ({ label: `retry same message #${i}`, send: retry(ids[N]), ok: [200, 201, 409], group: 'same message' })),
       ],
     };
   },

@@ -18,6 +18,7 @@ export class CustomerProfileDto implements CustomerProfile {
 export class CustomerDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() displayName!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'The stored profile picture (GET it with your token), or null' }) avatarUrl!: string | null;
   @ApiProperty({ format: 'uuid' }) channelAccountId!: string;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) boundUnitId!: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) boundMemberId!: string | null;

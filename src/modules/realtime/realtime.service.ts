@@ -212,12 +212,15 @@ export class RealtimeService {
     await this.confirm(emits, 'permissions.changed');
   }
 
-  /** `presence.changed` to the members of the member's unit, its ancestors and its children. */
+  /**
+   * `presence.changed` to the members of the member's unit, its ancestors and its children; not to
+   * the member (their own client set or caused it).
+   */
   async presenceChanged(orgId: string, memberId: string, unitId: string, presence: string): Promise<void> {
     const directory = await this.directory.get(orgId);
     const unitPath = directory.byId.get(memberId)?.unitPath ?? [...directory.byId.values()].find((v) => v.unitId === unitId)?.unitPath;
     if (!unitPath) return;
-    const audience = [...directory.byId.values()].filter((v) => inSubtree(unitPath, v.unitPath) || selfOrChild(v.unitPath, unitPath)).map((v) => v.memberId);
+    const audience = [...directory.byId.values()].filter((v) => v.memberId !== memberId && (inSubtree(unitPath, v.unitPath) || selfOrChild(v.unitPath, unitPath))).map((v) => v.memberId);
     if (audience.length === 0) return;
     await this.confirm([{ ok: this.emitter.toMembers(audience, RealtimeEvent.PresenceChanged, { memberId, presence }), memberIds: audience }], 'presence.changed');
   }
