@@ -82,6 +82,7 @@ const schemas: Record<string, Schema> = {
     {
       id: uuid,
       displayName: { type: 'string' },
+      avatarUrl: nullable({ type: 'string', description: 'The stored profile picture (GET it with your token)' }),
       channelAccountId: uuid,
       boundUnitId: nullable(uuid),
       boundMemberId: nullable(uuid),

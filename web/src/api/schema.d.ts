@@ -1461,6 +1461,8 @@ export interface components {
             /** Format: uuid */
             id: string;
             displayName: string;
+            /** @description The stored profile picture (GET it with your token), or null */
+            avatarUrl: string | null;
             /** Format: uuid */
             channelAccountId: string;
             /** Format: uuid */
