@@ -1,11 +1,10 @@
-import { execFileSync } from 'child_process';
-import { existsSync, readFileSync } from 'fs';
+import { readFileSync } from 'fs';
 import { join } from 'path';
-import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { ensureConsoleBuilt, inBrowser, launchBrowser, shows, showsExactly, snap } from './support/browser';
 import { createChannel, TestChannel } from './support/channels';
 import { customerSays, newLineUserId } from './support/inbox';
 import { Actor, PASSWORD, SeedOrg, seedOrg } from './support/org-fixture';
-import { eventually } from './support/queues';
 import { settle } from './support/sockets';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -53,33 +52,6 @@ const CONSOLE_SCHEMAS = [
   'SendMessageDto',
   'NoteDto',
 ];
-const CONSOLE_INDEX = join(ROOT, 'web', 'dist', 'index.html');
-
-/** The browser: CHROMIUM_PATH, else Debian's `chromium` (apt-get install chromium) on the PATH. */
-function chromiumPath(): string | null {
-  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
-  for (const name of ['chromium', 'chromium-browser']) {
-    try {
-      const found = execFileSync('which', [name], { encoding: 'utf8' }).trim();
-      if (found) return found;
-    } catch {
-      // not on the PATH
-    }
-  }
-  return null;
-}
-
-const browserPath = chromiumPath();
-if (!browserPath) console.warn('console.e2e-spec: no Chromium (set CHROMIUM_PATH or apt-get install chromium): the browser test is skipped');
-// CI installs Chromium (.ci/run): there, a missing browser is a failure, not a skip.
-const inBrowser = browserPath || process.env.CI === 'true' ? it : it.skip;
-
-/** Waits until the element's text contains `text` (the page updates on its own, from socket events). */
-const shows = (loc: Locator, text: string) => eventually(async () => ((await loc.textContent()) ?? '').includes(text), 30000);
-/** CONSOLE_SCREENSHOTS=<dir> keeps a picture of each screen at the end (for a human look; nothing asserts on it). */
-const snap = (page: Page, name: string) => (process.env.CONSOLE_SCREENSHOTS ? page.screenshot({ path: join(process.env.CONSOLE_SCREENSHOTS, `${name}.png`) }) : undefined);
-const showsExactly = (loc: Locator, text: string) => eventually(async () => (await loc.textContent()) === text, 30000);
-
 /**
  * The agent console (web/) in a real Chromium, against the booted server: the seed's worked
  * example, live over the /inbox socket. Builds the console first when web/dist is missing.
@@ -91,7 +63,7 @@ describe('agent console in the browser', () => {
   let browser: Browser | undefined;
 
   beforeAll(async () => {
-    if (!existsSync(CONSOLE_INDEX)) execFileSync('npx', ['vite', 'build', 'web'], { cwd: ROOT, stdio: 'ignore' });
+    ensureConsoleBuilt();
     t = await startTestApp({}, { listen: true });
     org = await seedOrg(t);
     line = await createChannel(t, org.admin.token, 'line');
@@ -126,7 +98,7 @@ describe('agent console in the browser', () => {
   inBrowser(
     'region manager A assigns a new LINE conversation to store member Winnie with a note; both screens follow live',
     async () => {
-      browser = await chromium.launch({ executablePath: browserPath!, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+      browser = await launchBrowser();
       const open = async (who: Actor, viewport: { width: number; height: number }): Promise<[BrowserContext, Page]> => {
         const ctx = await browser!.newContext({ viewport, locale: 'zh-TW' });
         const page = await ctx.newPage();

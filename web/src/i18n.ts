@@ -1,4 +1,5 @@
 import { createContext, useContext } from 'react';
+import { extraMessages } from './messages';
 
 export type Lang = 'zh-TW' | 'en';
 
@@ -136,9 +137,10 @@ const dictionaries: Record<Lang, Record<MessageKey, string>> = { en, 'zh-TW': zh
 
 export type Translate = (key: MessageKey | string) => string;
 
+/** Core words plus each page's own (web/src/messages.ts lists them), page words winning none. */
 export function translator(lang: Lang): Translate {
-  const d = dictionaries[lang];
-  return (key) => (d as Record<string, string>)[key] ?? key;
+  const d: Record<string, string> = Object.assign({}, ...extraMessages.map((m) => (lang === 'en' ? m.en : m.zh)), dictionaries[lang]);
+  return (key) => d[key] ?? key;
 }
 
 export const LANG_KEY = 'omni.lang';

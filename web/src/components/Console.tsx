@@ -14,6 +14,10 @@ import {
 } from '../api/client';
 import { type Lang, useI18n } from '../i18n';
 import { connectLive } from '../live';
+import { AdminPage } from '../pages/admin/AdminPage';
+import type { PageProps } from '../pages/page-props';
+import { ReportsPage } from '../pages/ReportsPage';
+import { SearchPage } from '../pages/SearchPage';
 import { ConversationList } from './ConversationList';
 import { FolderNav } from './FolderNav';
 import { LangSwitch } from './LangSwitch';
@@ -21,6 +25,15 @@ import { NotificationBell } from './NotificationBell';
 import { Thread } from './Thread';
 
 const PAGE = 25;
+
+/** The console's top-level views; each beside the inbox shows only with its permission. */
+export type View = 'inbox' | 'search' | 'reports' | 'admin';
+const ADMIN_PERMISSIONS = ['org.manage', 'binding.manage', 'audit.view'];
+export function viewsFor(me: Me | null): View[] {
+  if (!me) return ['inbox'];
+  const has = (p: string) => (me.permissions as string[]).includes(p);
+  return ['inbox', 'search', ...(has('report.view') ? (['reports'] as const) : []), ...(ADMIN_PERMISSIONS.some(has) ? (['admin'] as const) : [])];
+}
 const byActivity = (a: ConversationSummary, b: ConversationSummary) => b.lastActivityAt.localeCompare(a.lastActivityAt) || b.id.localeCompare(a.id);
 
 export interface ConsoleProps {
@@ -47,6 +60,7 @@ export function Console({ token, onLogout, setLang, setTz }: ConsoleProps) {
   const [liveMessage, setLiveMessage] = useState<Message | null>(null);
   const [threadVersion, setThreadVersion] = useState(0);
   const [connected, setConnected] = useState(false);
+  const [view, setView] = useState<View>('inbox');
   const folderRef = useRef<FolderName | null>(null);
   const selectedRef = useRef<string | null>(null);
   folderRef.current = folder;
@@ -157,14 +171,25 @@ export function Console({ token, onLogout, setLang, setTz }: ConsoleProps) {
       .catch(guard);
   };
 
+  const views = viewsFor(me);
+  const current: View = views.includes(view) ? view : 'inbox';
+  const pageProps: PageProps | null = me ? { me, members, openConversation: (id) => (setView('inbox'), setSelected(id)), onError: guard } : null;
+
   return (
-    <div className={`console${selected ? ' has-selection' : ''}`} data-connected={connected}>
+    <div className={`console view-${current}${selected ? ' has-selection' : ''}`} data-connected={connected}>
       <header className="topbar">
         <h1>{t('appName')}</h1>
         <span className="who" data-testid="me">
           {me?.member.displayName}
           {me ? ` · ${me.unit.name}` : ''}
         </span>
+        <nav className="views" aria-label={t('nav.views')}>
+          {views.map((v) => (
+            <button key={v} type="button" className={v === current ? 'active' : ''} aria-current={v === current ? 'page' : undefined} onClick={() => setView(v)} data-testid={`view-${v}`}>
+              {t(`nav.${v}`)}
+            </button>
+          ))}
+        </nav>
         <span className={`dot ${connected ? 'on' : 'off'}`} aria-hidden="true" />
         <NotificationBell state={notifications} onRead={markRead} />
         <LangSwitch setLang={setLang} />
@@ -172,6 +197,11 @@ export function Console({ token, onLogout, setLang, setTz }: ConsoleProps) {
           {t('logout')}
         </button>
       </header>
+      {current === 'search' && pageProps && <SearchPage {...pageProps} />}
+      {current === 'reports' && pageProps && <ReportsPage {...pageProps} />}
+      {current === 'admin' && pageProps && <AdminPage {...pageProps} />}
+      {current === 'inbox' && (
+        <>
       <FolderNav folders={me?.folders ?? []} counts={counts} current={folder} onOpen={(f) => (setSelected(null), setFolder(f))} />
       <ConversationList
         items={items}
@@ -192,6 +222,8 @@ export function Console({ token, onLogout, setLang, setTz }: ConsoleProps) {
         onChanged={() => (folder ? loadList(folder) : Promise.resolve()).then(loadCounts).catch(guard)}
         onError={guard}
       />
+        </>
+      )}
     </div>
   );
 }

@@ -1,0 +1,12 @@
+import { useI18n } from '../i18n';
+import type { PageProps } from './page-props';
+
+export function ReportsPage({ me }: PageProps) {
+  const { t } = useI18n();
+  return (
+    <main className="page" aria-label={t('nav.reports')}>
+      <h2>{t('nav.reports')}</h2>
+      <p>{me.unit.name}</p>
+    </main>
+  );
+}
