@@ -1,4 +1,5 @@
 import { adminMessages } from './pages/admin/admin.messages';
+import { membersMessages } from './pages/admin/members.messages';
 import { inboxMessages } from './pages/inbox.messages';
 import { reportsMessages } from './pages/reports.messages';
 import { searchMessages } from './pages/search.messages';
@@ -9,4 +10,4 @@ export interface PageMessages {
   zh: Record<string, string>;
 }
 
-export const extraMessages: PageMessages[] = [inboxMessages, searchMessages, reportsMessages, adminMessages];
+export const extraMessages: PageMessages[] = [inboxMessages, searchMessages, reportsMessages, adminMessages, membersMessages];

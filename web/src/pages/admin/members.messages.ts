@@ -1,0 +1,6 @@
+import type { PageMessages } from '../../messages';
+
+export const membersMessages: PageMessages = {
+  en: { 'admin.members': 'Members' },
+  zh: { 'admin.members': '成員' },
+};
