@@ -147,7 +147,7 @@ async function main(): Promise<void> {
     if (cfg.scenarios.has('reports')) {
       if (!(await reportPersonas(cfg.reportsUrl))) {
         if (!cfg.seedLarge) throw new Error(`no report data at ${cfg.reportsUrl} (BENCH_SEED_LARGE=no)`);
-        log(`\n== Reports: seeding ${cfg.reportsUrl} first (scripts/seed-report-events.ts, 1,000,000 conversations)`);
+        log(`\n== Reports: seeding ${cfg.reportsUrl} first (scripts/seed-report-events.ts, ${Number(process.env.SEED_REPORT_CONVERSATIONS ?? 1_000_000).toLocaleString('en')} conversations)`);
         const r = spawnSync(process.execPath, ['--max-old-space-size=4096', '-r', 'ts-node/register/transpile-only', 'scripts/seed-report-events.ts'], { stdio: 'inherit', env: { ...process.env, DATABASE_URL: cfg.reportsUrl } });
         if (r.status !== 0) throw new Error('seed-report-events failed');
       }

@@ -14,6 +14,11 @@ import { SearchAndCanned1765000300000 } from './1765000300000-SearchAndCanned';
 import { Reports1765000400000 } from './1765000400000-Reports';
 import { Governance1765000500000 } from './1765000500000-Governance';
 import { FailedDeliveries1765000600000 } from './1765000600000-FailedDeliveries';
+import { ReportHistogramText1765100000000 } from './1765100000000-ReportHistogramText';
+import { ReportYearRollups1765100010000 } from './1765100010000-ReportYearRollups';
+import { SearchMessageGrams1765100100000 } from './1765100100000-SearchMessageGrams';
+import { AttachmentStorageKeys1765100200000 } from './1765100200000-AttachmentStorageKeys';
+import { RoutingMemberClaim1765100300000 } from './1765100300000-RoutingMemberClaim';
 
 /** Every migration, in order. Listed explicitly so ts-node, jest and the built server load the same set. */
 export const MIGRATIONS = [
@@ -33,4 +38,9 @@ export const MIGRATIONS = [
   Media1765000200000,
   Reports1765000400000,
   FailedDeliveries1765000600000,
+  ReportHistogramText1765100000000,
+  ReportYearRollups1765100010000,
+  SearchMessageGrams1765100100000,
+  AttachmentStorageKeys1765100200000,
+  RoutingMemberClaim1765100300000,
 ];

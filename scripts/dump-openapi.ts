@@ -1,9 +1,9 @@
 import 'reflect-metadata';
-import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { mkdirSync, writeFileSync } from 'fs';
 import { dirname, join } from 'path';
+import { API_PREFIX, UNPREFIXED_ROUTES } from '../src/app.routes';
 
 /**
  * Writes the server's OpenAPI document to web/src/api/openapi.json without connecting to
@@ -20,18 +20,8 @@ async function main(): Promise<void> {
   const { documentIdempotencyKey } = await import('../src/infra/http/idempotency.interceptor');
   const { documentCommonErrors, ErrorResponseDto } = await import('../src/infra/http/openapi');
   const app = await NestFactory.create(AppModule, { preview: true, logger: false, abortOnError: false });
-  // The same prefix rule as configureApp (src/app.setup.ts); only the /api/v1 operations matter to the console.
-  app.setGlobalPrefix('api/v1', {
-    exclude: [
-      { path: 'health', method: RequestMethod.ALL },
-      { path: 'health/live', method: RequestMethod.GET },
-      { path: 'health/ready', method: RequestMethod.GET },
-      { path: 'metrics', method: RequestMethod.GET },
-      { path: 'webhooks/{*rest}', method: RequestMethod.ALL },
-      { path: 'bind/:token', method: RequestMethod.GET },
-      { path: 'media/:token', method: RequestMethod.GET },
-    ],
-  });
+  // The server's own prefix rule; only the /api/v1 operations matter to the console.
+  app.setGlobalPrefix(API_PREFIX, { exclude: [...UNPREFIXED_ROUTES] });
   const config = new DocumentBuilder().setTitle('OmniInbox API').setVersion('1').addBearerAuth().build();
   const doc = documentCommonErrors(documentIdempotencyKey(SwaggerModule.createDocument(app, config, { extraModels: [ErrorResponseDto] })));
   const out = process.argv[2] ?? join(__dirname, '..', 'web', 'src', 'api', 'openapi.json');

@@ -2,12 +2,14 @@ import 'reflect-metadata';
 import * as argon2 from 'argon2';
 import { randomUUID } from 'crypto';
 import { Client } from 'pg';
+import { isDeepStrictEqual } from 'util';
 import { runMigrations } from '../src/infra/database/migrate';
 import { ALL_PERMISSIONS, BUILTIN_ROLE_PERMISSIONS, Permission } from '../src/modules/access/permissions';
+import { bucketOf } from '../src/modules/reports/histogram';
 import { localDay } from '../src/modules/reports/local-day';
-import { rollupParams, UPSERT_ROLLUPS } from '../src/modules/reports/report.repository';
-import { fold, ReportEvent, ReportState } from '../src/modules/reports/report-fold';
-import { rollupDeltas } from '../src/modules/reports/rollup-deltas';
+import { NO_MEMBER } from '../src/modules/reports/report.repository';
+import { Contribution, fold, ReportEvent } from '../src/modules/reports/report-fold';
+import { CREATE_CONTRIBUTIONS, CREATE_MEMBER_DAYS, CREATE_TIMELINES, INSERT_EVENTS_AND_STATES, INSERT_ROLLUPS } from './seed-report-sql';
 
 /**
  * `npx ts-node -T scripts/seed-report-events.ts`: an org with a year of report data for the
@@ -17,13 +19,16 @@ import { rollupDeltas } from '../src/modules/reports/rollup-deltas';
  *   one 門市主管 (agent + report.view) per store; timezone Asia/Taipei.
  *   SEED_REPORT_CONVERSATIONS (1,000,000) conversations spread over SEED_REPORT_YEAR (2025): each
  *   one's domain events (first message, opened, claim, reply; 25% transferred, a tenth of those
- *   timing out; 85% done, 5% trashed), ~7 per conversation, inserted by SQL.
+ *   timing out; 85% done, 5% trashed), ~6.3 per conversation.
  *
- * The rollups come from the same code as the live path: the events of each conversation are
- * folded (report-fold.ts), turned into rollup deltas (rollup-deltas.ts) and added with the
- * subscriber's upsert, in chunks of conversations sorted by time; each conversation's report
- * state and watermark are stored too, so later live events continue from there. No
- * conversation, customer or message rows are created: reports never read them.
+ * Set-based: the timelines, the events, each conversation's report state and watermark, and the
+ * rollups are made by SQL inside PostgreSQL (scripts/seed-report-sql.ts), so a million
+ * conversations take minutes, not the hours folding them one by one in Node took on a loaded
+ * machine. The SQL attributes figures by the rules of report-fold.ts for these timelines; before
+ * the rollups are written, a sample of conversations is folded by the live code (`fold`,
+ * `bucketOf`) and its states and figures must equal what the SQL made, or the seed fails. Later
+ * live events continue from the stored states. No conversation, customer or message rows are
+ * created: reports never read them.
  *
  * Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/omni_reports).
  */
@@ -32,36 +37,12 @@ const CONVERSATIONS = Number(process.env.SEED_REPORT_CONVERSATIONS ?? 1_000_000)
 const REGIONS = Number(process.env.SEED_REGIONS ?? 10);
 const STORES_PER_REGION = Number(process.env.SEED_STORES_PER_REGION ?? 20);
 const YEAR = Number(process.env.SEED_REPORT_YEAR ?? 2025);
-const CHUNK = 20_000;
+/** Conversations per events transaction. */
+const CHUNK = 100_000;
+/** Every SAMPLE_EVERY-th conversation is folded by the live code and compared. */
+const SAMPLE_EVERY = 500;
 const TIMEZONE = 'Asia/Taipei';
 export const REPORT_PASSWORD = 'omni-reports-1234';
-
-/** Deterministic: the same data every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-interface Conv {
-  id: string;
-  t0: number;
-  m1: number;
-  m2: number;
-  claim: number;
-  reply: number;
-  transfer: number | null;
-  timeout: number | null;
-  done: number | null;
-  trashed: number | null;
-  a1: string;
-  a2: string;
-}
 
 async function step<T>(label: string, work: () => Promise<T>): Promise<T> {
   const t0 = Date.now();
@@ -125,123 +106,31 @@ async function main(): Promise<void> {
     [org.id],
   );
 
-  // Each conversation's timeline (seconds in ms), sorted by start.
-  const rnd = prng(42);
-  const exp = (meanSeconds: number) => -Math.log(1 - rnd()) * meanSeconds * 1000;
-  const yearStart = Date.UTC(YEAR, 0, 1) - 8 * 3600_000; // local midnight, 1 January
-  const yearMs = Date.UTC(YEAR + 1, 0, 1) - Date.UTC(YEAR, 0, 1);
-  const convs: Conv[] = [];
-  for (let i = 0; i < CONVERSATIONS; i++) {
-    const t0 = yearStart + Math.floor(rnd() * (yearMs - 3 * 86400_000));
-    const claim = t0 + 10_000 + exp(600);
-    const reply = claim + 5_000 + exp(900);
-    const transferred = rnd() < 0.25;
-    const transfer = transferred ? reply + 60_000 + exp(1800) : null;
-    const timeout = transfer !== null && rnd() < 0.1 ? transfer + 3600_000 : null;
-    const end = rnd();
-    const last = timeout ?? transfer ?? reply;
-    const done = end < 0.85 ? last + 60_000 + exp(6 * 3600) : null;
-    const trashed = end >= 0.85 && end < 0.9 ? last + 60_000 + exp(3600) : null;
-    const m1 = Math.floor(rnd() * staff.length);
-    const m2 = (m1 + 1 + Math.floor(rnd() * (staff.length - 1))) % staff.length;
-    convs.push({ id: randomUUID(), t0, m1, m2, claim, reply, transfer, timeout, done, trashed, a1: randomUUID(), a2: randomUUID() });
+  // Every conversation's timeline, numbered by start; events in that order (ids follow it).
+  await c.query(`SELECT setseed(0.42)`);
+  const yearStart = new Date(Date.UTC(YEAR, 0, 1) - 8 * 3600_000); // local midnight, 1 January
+  const spanSeconds = (Date.UTC(YEAR + 1, 0, 1) - Date.UTC(YEAR, 0, 1)) / 1000 - 3 * 86400;
+  await step('timelines', () => c.query(CREATE_TIMELINES, [CONVERSATIONS, yearStart, spanSeconds, staff.map((m) => m.id), staff.map((m) => m.unit_id)]));
+  await c.query(`CREATE INDEX ON seed_report_timelines (n)`);
+  let events = 0;
+  for (let from = 1; from <= CONVERSATIONS; from += CHUNK) {
+    const to = Math.min(from + CHUNK, CONVERSATIONS + 1);
+    await step(`events and states ${(to - 1).toLocaleString('en')}`, async () => {
+      await c.query('BEGIN');
+      await c.query(INSERT_EVENTS_AND_STATES, [org.id, from, to, TIMEZONE]);
+      await c.query('COMMIT');
+    });
   }
-  convs.sort((a, b) => a.t0 - b.t0);
+  events = Number((await c.query(`SELECT count(*) FROM domain_events WHERE org_id = $1`, [org.id])).rows[0].count);
 
-  const dayCache = new Map<number, string>();
-  const ctx = {
-    rootUnitId: root.id,
-    // Cached per quarter hour (every real timezone offset is a multiple of it).
-    localDay: (at: Date) => {
-      const q = Math.floor(at.getTime() / 900_000);
-      let d = dayCache.get(q);
-      if (!d) dayCache.set(q, (d = localDay(at, TIMEZONE)));
-      return d;
-    },
-  };
-  const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
-
-  await c.query(`CREATE TEMP TABLE seed_report_convs (n int, id uuid, t0 timestamptz, m1 uuid, u1 uuid, m2 uuid, u2 uuid, claim timestamptz, reply timestamptz,
-                 transfer timestamptz, timeout timestamptz, done timestamptz, trashed timestamptz, a1 uuid, a2 uuid)`);
-  let eventsTotal = 0;
-  for (let from = 0; from < convs.length; from += CHUNK) {
-    const chunk = convs.slice(from, from + CHUNK);
-    const t = Date.now();
+  await step('figures per conversation', () => c.query(CREATE_CONTRIBUTIONS, [root.id, TIMEZONE]));
+  await step('check a sample against the live fold', () => checkSample(c, root.id));
+  await step('rollups', async () => {
+    for (const sql of CREATE_MEMBER_DAYS) await c.query(sql);
     await c.query('BEGIN');
-    await c.query(`TRUNCATE seed_report_convs`);
-    await c.query(
-      `INSERT INTO seed_report_convs SELECT * FROM unnest($1::int[], $2::uuid[], $3::timestamptz[], $4::uuid[], $5::uuid[], $6::uuid[], $7::uuid[], $8::timestamptz[],
-              $9::timestamptz[], $10::timestamptz[], $11::timestamptz[], $12::timestamptz[], $13::timestamptz[], $14::uuid[], $15::uuid[])`,
-      [
-        chunk.map((_, i) => from + i),
-        chunk.map((v) => v.id),
-        chunk.map((v) => iso(v.t0)),
-        chunk.map((v) => staff[v.m1].id),
-        chunk.map((v) => staff[v.m1].unit_id),
-        chunk.map((v) => staff[v.m2].id),
-        chunk.map((v) => staff[v.m2].unit_id),
-        chunk.map((v) => iso(v.claim)),
-        chunk.map((v) => iso(v.reply)),
-        chunk.map((v) => iso(v.transfer)),
-        chunk.map((v) => iso(v.timeout)),
-        chunk.map((v) => iso(v.done)),
-        chunk.map((v) => iso(v.trashed)),
-        chunk.map((v) => v.a1),
-        chunk.map((v) => v.a2),
-      ],
-    );
-    // The events as the live code records them, in each conversation's order (ids follow it).
-    const inserted = await c.query(
-      `INSERT INTO domain_events (org_id, type, actor_id, conversation_id, customer_id, data, occurred_at)
-       SELECT $1, e.type, e.actor, p.id, NULL, e.data, e.at
-         FROM seed_report_convs p
-         CROSS JOIN LATERAL (VALUES
-           (1, 'message.created', NULL::uuid, jsonb_build_object('messageId', gen_random_uuid(), 'direction', 'in', 'kind', 'text', 'private', false, 'queued', false, 'mentionIds', '[]'::jsonb), p.t0),
-           (2, 'conversation.opened', NULL, jsonb_build_object('reopened', false, 'at', p.t0), p.t0),
-           (3, 'conversation.assigned', p.m1, jsonb_build_object('assignmentId', p.a1, 'memberId', p.m1, 'unitId', p.u1, 'via', 'claim', 'previousAssignmentId', NULL, 'note', NULL), p.claim),
-           (4, 'message.created', p.m1, jsonb_build_object('messageId', gen_random_uuid(), 'direction', 'out', 'kind', 'text', 'private', false, 'queued', true, 'mentionIds', '[]'::jsonb), p.reply),
-           (5, 'conversation.assignment_ended', p.m1, jsonb_build_object('assignmentId', p.a1, 'memberId', p.m1, 'reason', 'transferred'), p.transfer),
-           (6, 'conversation.assigned', p.m1, jsonb_build_object('assignmentId', p.a2, 'memberId', p.m2, 'unitId', p.u2, 'via', 'manual', 'previousAssignmentId', p.a1, 'note', NULL), p.transfer),
-           (7, 'conversation.transfer_timed_out', NULL, jsonb_build_object('assignmentId', p.a2, 'memberId', p.m2, 'unitId', p.u2, 'timeoutSeconds', 3600), p.timeout),
-           (8, 'conversation.assignment_ended', CASE WHEN p.transfer IS NULL THEN p.m1 ELSE p.m2 END,
-               jsonb_build_object('assignmentId', CASE WHEN p.transfer IS NULL THEN p.a1 ELSE p.a2 END, 'memberId', CASE WHEN p.transfer IS NULL THEN p.m1 ELSE p.m2 END,
-                                  'reason', CASE WHEN p.done IS NULL THEN 'unassigned' ELSE 'completed' END), coalesce(p.done, p.trashed)),
-           (9, 'conversation.completed', CASE WHEN p.transfer IS NULL THEN p.m1 ELSE p.m2 END, '{}'::jsonb, p.done),
-           (10, 'conversation.trashed', CASE WHEN p.transfer IS NULL THEN p.m1 ELSE p.m2 END, '{}'::jsonb, p.trashed)
-         ) AS e(seq, type, actor, data, at)
-        WHERE e.at IS NOT NULL
-        ORDER BY p.n, e.seq
-       RETURNING id::text, conversation_id, type, actor_id, data, occurred_at`,
-      [org.id],
-    );
-    eventsTotal += inserted.rowCount ?? 0;
-    const tEvents = Date.now();
-    // Fold them exactly as the subscriber does.
-    const byConv = new Map<string, ReportEvent[]>();
-    for (const r of inserted.rows as { id: string; conversation_id: string; type: string; actor_id: string | null; data: Record<string, unknown>; occurred_at: Date }[]) {
-      const list = byConv.get(r.conversation_id) ?? [];
-      list.push({ id: r.id, type: r.type, actorId: r.actor_id, data: r.data, occurredAt: new Date(r.occurred_at) });
-      byConv.set(r.conversation_id, list);
-    }
-    const contributions = [];
-    const states: { id: string; last: string; state: ReportState }[] = [];
-    for (const [id, list] of byConv) {
-      list.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
-      const r = fold({}, list, ctx);
-      contributions.push(...r.contributions);
-      states.push({ id, last: list[list.length - 1].id, state: r.state });
-    }
-    const deltas = rollupDeltas(contributions);
-    const tFold = Date.now();
-    for (let k = 0; k < deltas.length; k += 5000) await c.query(UPSERT_ROLLUPS, rollupParams(org.id, deltas.slice(k, k + 5000)));
-    const tRollups = Date.now();
-    await c.query(
-      `INSERT INTO report_conversations (conversation_id, org_id, last_event_id, state) SELECT u.id, $1, u.last, u.state FROM unnest($2::uuid[], $3::bigint[], $4::jsonb[]) AS u(id, last, state)`,
-      [org.id, states.map((s) => s.id), states.map((s) => s.last), states.map((s) => JSON.stringify(s.state))],
-    );
+    for (const sql of INSERT_ROLLUPS) await c.query(sql, [org.id]);
     await c.query('COMMIT');
-    console.log(`  conversations ${String(from + chunk.length).padStart(9)}: ${eventsTotal.toLocaleString()} events, ${deltas.length} rollup rows touched (${((Date.now() - t) / 1000).toFixed(1)}s: events ${((tEvents - t) / 1000).toFixed(1)}, fold ${((tFold - tEvents) / 1000).toFixed(1)}, rollups ${((tRollups - tFold) / 1000).toFixed(1)})`);
-  }
+  });
   await step('vacuum analyze', async () => {
     for (const table of ['report_rollups', 'report_conversations', 'domain_events']) await c.query(`VACUUM ANALYZE ${table}`);
   });
@@ -251,8 +140,60 @@ async function main(): Promise<void> {
     [org.id],
   );
   await c.end();
-  console.log(`\nDone in ${((Date.now() - started) / 1000).toFixed(0)}s: ${eventsTotal.toLocaleString()} events. Org ${org.id}, year ${YEAR} (${TIMEZONE}). Logins (password ${REPORT_PASSWORD}):`);
+  console.log(`\nDone in ${((Date.now() - started) / 1000).toFixed(0)}s: ${events.toLocaleString('en')} events. Org ${org.id}, year ${YEAR} (${TIMEZONE}). Logins (password ${REPORT_PASSWORD}):`);
   for (const r of logins.rows) console.log(`  level ${r.depth} (${r.name}): ${r.email}`);
+}
+
+/**
+ * Folds every SAMPLE_EVERY-th conversation's events with the live code and compares the state,
+ * the watermark and the figures (with their histogram buckets) with what the SQL made.
+ */
+async function checkSample(c: Client, rootUnitId: string): Promise<void> {
+  const { rows: evs } = await c.query<{ id: string; conversation_id: string; type: string; actor_id: string | null; data: Record<string, unknown>; occurred_at: Date }>(
+    `SELECT e.id::text AS id, e.conversation_id, e.type, e.actor_id, e.data, e.occurred_at
+       FROM seed_report_timelines p JOIN domain_events e ON e.conversation_id = p.id
+      WHERE p.n % $1 = 0 ORDER BY e.id`,
+    [SAMPLE_EVERY],
+  );
+  const byConv = new Map<string, ReportEvent[]>();
+  for (const r of evs) {
+    const list = byConv.get(r.conversation_id) ?? [];
+    list.push({ id: r.id, type: r.type, actorId: r.actor_id, data: r.data, occurredAt: new Date(r.occurred_at) });
+    byConv.set(r.conversation_id, list);
+  }
+  const { rows: states } = await c.query<{ conversation_id: string; last_event_id: string; state: unknown }>(
+    `SELECT s.conversation_id, s.last_event_id::text AS last_event_id, s.state FROM seed_report_timelines p JOIN report_conversations s ON s.conversation_id = p.id WHERE p.n % $1 = 0`,
+    [SAMPLE_EVERY],
+  );
+  const stored = new Map(states.map((s) => [s.conversation_id, s]));
+  const ctx = { rootUnitId, localDay: (at: Date) => localDay(at, TIMEZONE) };
+  const fromFold: string[] = [];
+  for (const [id, list] of byConv) {
+    const r = fold({}, list, ctx);
+    const s = stored.get(id);
+    // Through JSON, as the subscriber stores it (undefined keys vanish).
+    if (!s || s.last_event_id !== list[list.length - 1].id || !isDeepStrictEqual(s.state, JSON.parse(JSON.stringify(r.state)))) {
+      throw new Error(`conversation ${id}: SQL state ${JSON.stringify(s)} ≠ fold ${JSON.stringify({ last: list[list.length - 1].id, state: r.state })}`);
+    }
+    fromFold.push(...r.contributions.map(contributionKey));
+  }
+  const { rows: sql } = await c.query<{ key: string }>(
+    `SELECT concat_ws('|', day::text, unit_id, member_id, c, 0, mi, mo, t, tt, done, fr_bucket, res_bucket) AS key FROM seed_report_contrib WHERE n % $1 = 0`,
+    [SAMPLE_EVERY],
+  );
+  const a = fromFold.sort().join('\n');
+  const b = sql.map((r) => r.key).sort().join('\n');
+  if (a !== b || byConv.size === 0) throw new Error(`the SQL figures of the sample differ from the live fold's:\n${a.slice(0, 2000)}\n---\n${b.slice(0, 2000)}`);
+  console.log(`    ${byConv.size} conversations, ${fromFold.length} figures: identical`);
+}
+
+function contributionKey(x: Contribution): string {
+  const f = x.figures;
+  const fr = x.firstResponseSeconds === undefined ? null : bucketOf(x.firstResponseSeconds);
+  const res = x.resolutionSeconds === undefined ? null : bucketOf(x.resolutionSeconds);
+  return [x.day, x.unitId, x.memberId ?? NO_MEMBER, f.conversations ?? 0, f.reopened ?? 0, f.messagesIn ?? 0, f.messagesOut ?? 0, f.transfers ?? 0, f.transferTimeouts ?? 0, f.completed ?? 0, fr, res]
+    .filter((v) => v !== null)
+    .join('|');
 }
 
 if (require.main === module) {

@@ -1,9 +1,10 @@
-import { INestApplication, RequestMethod, ValidationPipe } from '@nestjs/common';
+import { INestApplication, ValidationPipe } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import type { IncomingMessage } from 'http';
 import { Logger } from 'nestjs-pino';
 import { setupApiDocs } from './app.docs';
+import { API_PREFIX, UNPREFIXED_ROUTES } from './app.routes';
 import { appConfig } from './infra/config/app.config';
 import { HttpExceptionFilter } from './infra/http/http-exception.filter';
 import { IdempotencyInterceptor } from './infra/http/idempotency.interceptor';
@@ -27,17 +28,7 @@ export function configureApp(app: INestApplication): void {
   express.useBodyParser('raw', { type: isWebhookRequest, limit: cfg.webhookBodyLimit });
   express.useBodyParser('json', { limit: cfg.bodyLimit });
   express.useBodyParser('urlencoded', { limit: cfg.bodyLimit, extended: false });
-  app.setGlobalPrefix('api/v1', {
-    exclude: [
-      { path: 'health', method: RequestMethod.ALL },
-      { path: 'health/live', method: RequestMethod.GET },
-      { path: 'health/ready', method: RequestMethod.GET },
-      { path: 'metrics', method: RequestMethod.GET },
-      { path: 'webhooks/{*rest}', method: RequestMethod.ALL },
-      { path: 'bind/:token', method: RequestMethod.GET },
-      { path: 'media/:token', method: RequestMethod.GET },
-    ],
-  });
+  app.setGlobalPrefix(API_PREFIX, { exclude: [...UNPREFIXED_ROUTES] });
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,

@@ -157,6 +157,17 @@ describe('agent console in the browser', () => {
       expect(assignment?.member_id).toBe(org.winnie.id);
       await snap(a, 'manager-a-1280');
       await snap(w, 'winnie-390');
+
+      // The customer is renamed: Winnie's list row follows live (customer.updated).
+      const [{ customer_id: customerId }] = await t.query(`SELECT customer_id FROM conversations WHERE id = $1`, [conversationId]);
+      await t.as(org.admin.token).patch(`/api/v1/customers/${customerId}`, { displayName: '北屯王小姐' }).expect(200);
+      await shows(wRow, '北屯王小姐');
+      // The admin erases the customer: Winnie's open thread says it is gone and its messages
+      // leave her screen, as does the row (conversation.removed).
+      await t.as(org.admin.token).delete(`/api/v1/customers/${customerId}`).expect(200);
+      await shows(w.locator('.thread'), 'This conversation is no longer visible to you');
+      expect(await w.locator('.thread').textContent()).not.toContain('請問門市營業時間?');
+      expect(await wRow.count()).toBe(0);
     },
     120000,
   );

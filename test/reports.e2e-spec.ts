@@ -163,6 +163,18 @@ describe('reports', () => {
     expect(central.totals).toMatchObject({ conversations: 3, transfers: 1, transferTimeouts: 1, completed: 2, messagesIn: 1, messagesOut: 3 });
   });
 
+  it('a year read from yearly rollups, or mixed with months and days, adds up the same figures', async () => {
+    // Every event of the timeline is on 1–2 March 2026, so any range around them must agree.
+    const days = await summary(org.heine.token, 'from=2026-03-01&to=2026-03-02&groupBy=member');
+    const year = await summary(org.heine.token, 'from=2026-01-01&to=2026-12-31&groupBy=member');
+    expect({ items: year.items, totals: year.totals }).toEqual({ items: days.items, totals: days.totals });
+    const month = await summary(org.heine.token, 'from=2026-03-01&to=2026-03-31&groupBy=unit');
+    for (const range of ['from=2025-12-15&to=2027-01-10', 'from=2025-11-01&to=2027-02-28', 'from=2026-02-01&to=2026-04-30']) {
+      const r = await summary(org.heine.token, `${range}&groupBy=unit`);
+      expect({ range, items: r.items, totals: r.totals }).toEqual({ range, items: month.items, totals: month.totals });
+    }
+  });
+
   it('a store member sees only the store; any unit outside its subtree answers 404', async () => {
     const r = await summary(storeLead.token, 'from=2026-03-01&to=2026-03-02');
     expect(r.unitId).toBe(org.units.beitun);

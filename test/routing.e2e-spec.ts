@@ -52,6 +52,24 @@ describe('routing', () => {
       await admin().post(`/api/v1/conversations/${conversationId}/complete`).expect(200);
     });
 
+    it('offers exactly the members an assignment accepts: GET …/assignees, with presence and load', async () => {
+      const { conversationId } = await write('誰可以接這個對話?');
+      const blind = await memberWithPermissions(t, org.admin.token, org.units.beitun, [Permission.InboxAccess, Permission.FolderDepartment, Permission.FolderBound]);
+      const { items } = (await admin().get(`/api/v1/conversations/${conversationId}/assignees`).expect(200)).body;
+      const ids = items.map((m: { id: string }) => m.id);
+      expect(ids).toEqual(expect.arrayContaining([org.winnie.id, org.vincent.id]));
+      expect(ids).not.toContain(blind.id);
+      const winnie = items.find((m: { id: string }) => m.id === org.winnie.id);
+      expect(winnie).toEqual({ id: org.winnie.id, displayName: expect.any(String), unitId: org.units.beitun, presence: 'offline', openConversations: await openOf(org.winnie.id), maxOpenConversations: null });
+      // Every one offered is accepted (the same rule); the one left out is refused.
+      await admin().post(`/api/v1/conversations/${conversationId}/assign`, { assigneeId: org.vincent.id }).expect(200);
+      expectError(await admin().post(`/api/v1/conversations/${conversationId}/assign`, { assigneeId: blind.id }), 422);
+      // Someone who cannot read the conversation gets 404; a reader without conversation.assign 403.
+      expectError(await t.as(org.southManager.token).get(`/api/v1/conversations/${conversationId}/assignees`), 404);
+      expectError(await t.as(org.vincent.token).get(`/api/v1/conversations/${conversationId}/assignees`), 403);
+      await admin().post(`/api/v1/conversations/${conversationId}/complete`).expect(200);
+    });
+
     it('routes nothing while every unit is `manual` (the default)', async () => {
       const units = (await admin().get('/api/v1/units').expect(200)).body.items;
       expect(units.every((u: { routing: string }) => u.routing === 'manual')).toBe(true);

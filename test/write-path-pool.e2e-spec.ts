@@ -674,6 +674,19 @@ const SCENARIOS: Record<string, Scenario> = {
     return { shots: range(N + SAME).map((i) => ({ label: `invitation #${i}`, send: invite(i), ok: [201] })) };
   },
 
+  'POST /api/v1/invitations/:id/resend': async (c) => {
+    const ids: string[] = [];
+    for (const i of range(N + 1)) ids.push((await must(c.t.as(c.org.admin.token).post('/api/v1/invitations', { email: `resend-${i}-${tag()}@example.com`, unitId: c.org.units.beitun, roleId: c.org.roles.storeAgent }), 201, 'POST /invitations')).id);
+    const resend = (id: string) => () => c.t.as(c.org.admin.token).post(`/api/v1/invitations/${id}/resend`);
+    return {
+      shots: [
+        ...range(N).map((i) => ({ label: `resend #${i}`, send: resend(ids[i]), ok: [200] })),
+        // The same invitation at once: each resend renews it under the row lock, none fails.
+        ...range(SAME).map((i) => ({ label: `resend same invitation #${i}`, send: resend(ids[N]), ok: [200], group: 'same invitation' })),
+      ],
+    };
+  },
+
   'POST /api/v1/invitations/:token/accept': async (c) => {
     const tokens: string[] = [];
     for (const i of range(N + 1)) {

@@ -8,6 +8,10 @@ export interface LiveHandlers {
   message(m: Message): void;
   permissions(): void;
   notification(n: Notification): void;
+  /** A customer's name, profile, tags or binding changed (a customer of a conversation I can read). */
+  customer(c: { id: string; displayName: string }): void;
+  /** A member near me in the tree changed presence (never my own: I set it). */
+  presence(p: { memberId: string; presence: 'available' | 'away' | 'offline' }): void;
   resync(): void;
   unauthorized(): void;
   connected(on: boolean): void;
@@ -17,7 +21,12 @@ export interface LiveHandlers {
 export function connectLive(token: string, h: LiveHandlers): Socket {
   const socket = io(`${window.location.origin}/inbox`, { auth: { token }, transports: ['websocket'] });
   socket.on('connect', () => h.connected(true));
-  socket.on('disconnect', () => h.connected(false));
+  socket.on('disconnect', (reason) => {
+    h.connected(false);
+    // socket.io does not retry a server-side disconnect (deactivated member, revoked tokens, a
+    // socket dropped for reading too slowly): reconnect, and let the handshake decide.
+    if (reason === 'io server disconnect') socket.connect();
+  });
   socket.on('connect_error', (e) => {
     if (e.message === 'unauthorized') h.unauthorized();
   });
@@ -27,6 +36,8 @@ export function connectLive(token: string, h: LiveHandlers): Socket {
   socket.on('message.updated', h.message);
   socket.on('permissions.changed', h.permissions);
   socket.on('notification.created', h.notification);
+  socket.on('customer.updated', h.customer);
+  socket.on('presence.changed', h.presence);
   socket.on('resync', h.resync);
   return socket;
 }

@@ -9,6 +9,8 @@ export enum QueueName {
   Media = 'media',
   /** Customer display names and avatars (RefreshCustomerProfileJob). */
   Profiles = 'profiles',
+  /** The daily sweep of stored files no attachment row names (OrphanFilesSweepJob, DeleteOrphanFilesJob). */
+  OrphanFiles = 'orphan-files',
 }
 
 export interface OrgScopedJob {

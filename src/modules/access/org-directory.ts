@@ -14,6 +14,8 @@ import { ViewerRepository } from './viewer.repository';
 export class DirectorySnapshot {
   readonly byId = new Map<string, Viewer>();
   private readonly byUnit = new Map<string, Viewer[]>();
+  /** Unit id → the ids of its child units that have members (built once, for unit audiences). */
+  private readonly childUnits = new Map<string, string[]>();
   /** Members who may read conversations outside their own units' reach: `folder.all`, `folder.unassigned`. */
   private readonly wide: Viewer[] = [];
   /** The earliest expiry of any live temporary grant in the copy: from then on it is stale. */
@@ -33,6 +35,34 @@ export class DirectorySnapshot {
       if (v.permissions.has(Permission.FolderAll) || v.permissions.has(Permission.FolderUnassigned)) this.wide.push(v);
     }
     this.staleAt = staleAt;
+    for (const [unitId, members] of this.byUnit) {
+      const path = unitAncestorIds(members[0].unitPath);
+      const parent = path[path.length - 2];
+      if (!parent) continue;
+      const children = this.childUnits.get(parent);
+      if (children) children.push(unitId);
+      else this.childUnits.set(parent, [unitId]);
+    }
+  }
+
+  /** The members of these units (the units of a path: `unitAncestorIds(path)`). */
+  inUnits(unitIds: readonly string[]): Viewer[] {
+    return unitIds.flatMap((u) => this.byUnit.get(u) ?? []);
+  }
+
+  /** The path of a unit with at least one member (null otherwise). */
+  unitPathOf(unitId: string): string | null {
+    return this.byUnit.get(unitId)?.[0].unitPath ?? null;
+  }
+
+  /** The members of the units directly below a unit. */
+  inChildUnits(unitId: string): Viewer[] {
+    return (this.childUnits.get(unitId) ?? []).flatMap((u) => this.byUnit.get(u) ?? []);
+  }
+
+  /** The active members whose own unit is `unitId` (not its subtree's). */
+  inUnit(unitId: string): readonly Viewer[] {
+    return this.byUnit.get(unitId) ?? [];
   }
 
   /** Fresh enough for `minVersion`, and no grant in it has expired since it was read. */
@@ -73,6 +103,13 @@ export class DirectorySnapshot {
 export class OrgDirectory implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('OrgDirectory');
   private readonly cache = new Map<string, Promise<DirectorySnapshot>>();
+  /**
+   * The copies whose load has finished. Code inside a transaction reads only these: awaiting a
+   * load still in flight could wait for a pool connection that the waiting transactions
+   * themselves hold (every connection busy in a transaction stuck behind the load: a deadlock
+   * until the acquire timeout).
+   */
+  private readonly ready = new Map<string, DirectorySnapshot>();
   private sub?: Redis;
   private readonly channel: string;
 
@@ -94,9 +131,9 @@ export class OrgDirectory implements OnModuleInit, OnApplicationShutdown {
       lastWarned = Date.now();
       this.logger.warn(`directory invalidation channel: ${e.message} (retrying; copies are still checked by version)`);
     });
-    this.sub.on('message', (_channel: string, orgId: string) => this.cache.delete(orgId));
+    this.sub.on('message', (_channel: string, orgId: string) => (this.cache.delete(orgId), this.ready.delete(orgId)));
     // Missed messages while reconnecting are harmless: versions catch what matters.
-    this.sub.on('ready', () => this.cache.clear());
+    this.sub.on('ready', () => (this.cache.clear(), this.ready.clear()));
     await this.sub.connect().catch((e: Error) => this.logger.warn(`directory invalidation channel: ${e.message}`));
     await this.sub.subscribe(this.channel).catch((e: Error) => this.logger.warn(`directory invalidation channel: ${e.message}`));
   }
@@ -107,34 +144,58 @@ export class OrgDirectory implements OnModuleInit, OnApplicationShutdown {
 
   /** The org's directory, at least as new as `minVersion` when given. */
   async get(orgId: string, minVersion?: number): Promise<DirectorySnapshot> {
-    // Inside a transaction a load could see that transaction's own uncommitted changes: never cache it.
-    if (this.db.inTransaction && !this.cache.has(orgId)) return this.load(orgId);
+    // Inside a transaction: a finished copy, else a load on the transaction's own connection,
+    // never cached (it could see the transaction's own uncommitted changes).
+    if (this.db.inTransaction) return this.readyCopy(orgId, minVersion) ?? this.load(orgId);
     let pending = this.cache.get(orgId);
     if (pending) {
       const snap = await pending.catch(() => null);
       if (snap?.satisfies(minVersion)) return snap;
       if (this.cache.get(orgId) === pending) this.cache.delete(orgId);
     }
-    if (this.db.inTransaction) return this.load(orgId);
     pending = this.cache.get(orgId) ?? this.load(orgId);
-    this.cache.set(orgId, pending);
-    pending.catch(() => this.cache.get(orgId) === pending && this.cache.delete(orgId));
+    if (!this.cache.has(orgId)) {
+      const mine = pending;
+      this.cache.set(orgId, mine);
+      mine.then(
+        (snap) => this.cache.get(orgId) === mine && this.ready.set(orgId, snap),
+        () => this.cache.get(orgId) === mine && this.cache.delete(orgId),
+      );
+    }
     return pending;
   }
 
   /**
-   * One member as a Viewer: from the cached copy when there is one; inside a transaction with no
-   * copy (just invalidated), one row rather than the whole org on every call until the relay
-   * (outside any transaction) has loaded a fresh copy.
+   * The finished copy if it is fresh enough for `minVersion`, else null, never loading nor
+   * waiting: for callers inside a transaction that have a cheaper fallback than reading the
+   * whole org there.
+   */
+  cached(orgId: string, minVersion: number): DirectorySnapshot | null {
+    return this.readyCopy(orgId, minVersion);
+  }
+
+  /**
+   * One member as a Viewer: from the finished copy when there is one; inside a transaction
+   * without one, one row rather than the whole org on every call until the relay (outside any
+   * transaction) has loaded a fresh copy.
    */
   async viewer(orgId: string, memberId: string): Promise<Viewer | null> {
-    if (this.db.inTransaction && !this.cache.has(orgId)) return this.viewers.findActive(orgId, memberId);
+    if (this.db.inTransaction) {
+      const snap = this.readyCopy(orgId);
+      return snap ? (snap.byId.get(memberId) ?? null) : this.viewers.findActive(orgId, memberId);
+    }
     return (await this.get(orgId)).byId.get(memberId) ?? null;
+  }
+
+  private readyCopy(orgId: string, minVersion?: number): DirectorySnapshot | null {
+    const snap = this.ready.get(orgId);
+    return snap?.satisfies(minVersion) ? snap : null;
   }
 
   /** Drops this process's copy and tells the others to drop theirs. */
   invalidate(orgId: string): void {
     this.cache.delete(orgId);
+    this.ready.delete(orgId);
     this.redis.publish(this.channel, orgId).catch((e: Error) => this.logger.warn(`could not publish directory invalidation: ${e.message}`));
   }
 

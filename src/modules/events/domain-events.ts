@@ -54,6 +54,8 @@ export interface DomainEventMap {
   'access_request.created': { requestId: string; memberId: string; permissions: string[]; durationMinutes: number; reason: string };
   /** An invitation was created: its email is sent from this event. */
   'invitation.created': { invitationId: string };
+  /** An admin asked for an invitation's email again (its validity renewed): sent from this event. */
+  'invitation.resent': { invitationId: string };
   'access_request.decided': { requestId: string; memberId: string; status: 'approved' | 'denied'; grantId: string | null };
   /** Members, roles, units or channel accounts changed: in-process directories reload. */
   'directory.changed': Record<string, never>;

@@ -35,12 +35,20 @@ export interface SummaryRow {
   sort_key: string;
 }
 
-export const viewerParams = (v: Pick<Viewer, 'orgId' | 'memberId' | 'unitPath' | 'unitId' | 'channelAccountIds'>) => [
-  v.orgId,
-  v.memberId,
-  v.unitPath,
-  v.unitId,
-  v.channelAccountIds,
+type ViewerFacts = Pick<Viewer, 'orgId' | 'memberId' | 'unitPath' | 'unitId' | 'channelAccountIds'>;
+
+/** $1–$5 of every statement built on the folder SQL (see folder.sql.ts). */
+export const viewerParams = (v: ViewerFacts) => [v.orgId, v.memberId, v.unitPath, v.unitId, v.channelAccountIds];
+
+/**
+ * The parameters of any statement built on the folder SQL (folder pages, search, the customer
+ * directory): the viewer's $1–$5, the statement's own from $6 on, in order, and with a keyset
+ * the last row's sort key and id after them. One layout, so a statement only numbers its own.
+ */
+export const folderSqlParams = (v: ViewerFacts, own: readonly unknown[], after: readonly [sortKey: string, id: string] | null = null): unknown[] => [
+  ...viewerParams(v),
+  ...own,
+  ...(after ?? []),
 ];
 
 /** Parameters of UNIT_SIZES_SQL. */
@@ -134,8 +142,7 @@ export class FolderQuery {
 
   async page(viewer: Viewer, folder: Folder, limit: number, after: { sortKey: string; id: string } | null): Promise<SummaryRow[]> {
     const form = pageForm(folder, await this.sizes(viewer));
-    const params: unknown[] = [...viewerParams(viewer), limit + 1];
-    if (after) params.push(after.sortKey, after.id);
+    const params = folderSqlParams(viewer, [limit + 1], after && [after.sortKey, after.id]);
     return this.ds.query(folderPageSql(folder, form, after !== null), params);
   }
 

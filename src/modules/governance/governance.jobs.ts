@@ -1,6 +1,6 @@
 import { OrgScopedJob } from '../../infra/queue/queues';
 
-/** Emails one invitation its link. Job id = `invitation-email-<invitationId>`. */
+/** Emails one invitation its link. Job id = `invitation-email-<invitationId>`, for a resend `invitation-email-<invitationId>-<eventId>`. */
 export class SendInvitationEmailJob {
   static readonly jobName = 'SendInvitationEmailJob';
   constructor(readonly data: OrgScopedJob & { invitationId: string }) {}
@@ -21,5 +21,17 @@ export class RetentionSweepJob {
 /** Deletes one org's expired history in small batches. Job id = `retention-<orgId>-<YYYY-MM-DD>`. */
 export class ApplyRetentionJob {
   static readonly jobName = 'ApplyRetentionJob';
+  constructor(readonly data: OrgScopedJob) {}
+}
+
+/** Daily: enqueues one DeleteOrphanFilesJob per org. Job scheduler id = `orphan-files-sweep`. */
+export class OrphanFilesSweepJob {
+  static readonly jobName = 'OrphanFilesSweepJob';
+  constructor(readonly data: Record<string, never> = {}) {}
+}
+
+/** Deletes one org's stored files that no attachment row names any more. Job id = `orphan-files-<orgId>-<YYYY-MM-DD>`. */
+export class DeleteOrphanFilesJob {
+  static readonly jobName = 'DeleteOrphanFilesJob';
   constructor(readonly data: OrgScopedJob) {}
 }

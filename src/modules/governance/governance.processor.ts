@@ -50,7 +50,7 @@ export class GovernanceProcessor extends WorkerHost {
     const inv = await this.invitations.find(orgId, invitationId);
     if (!inv || inv.accepted_at) return;
     if (!this.cfg.smtp.url) {
-      this.logger.warn(`invitation ${invitationId}: SMTP_URL is not set, no email sent (the inviter can share the link from the audit log)`);
+      this.logger.warn(`invitation ${invitationId}: SMTP_URL is not set, no email sent (an org.manage holder gets the link from POST /api/v1/invitations/:id/resend)`);
       return;
     }
     this.mailer ??= createTransport(this.cfg.smtp.url);

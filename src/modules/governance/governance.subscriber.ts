@@ -43,11 +43,13 @@ export class GovernanceSubscriber implements DomainEventSubscriber, OnModuleInit
             removeOnFail: 5000,
           }),
         );
-      } else if (isEvent(e, 'invitation.created')) {
+      } else if (isEvent(e, 'invitation.created') || isEvent(e, 'invitation.resent')) {
         const job = new SendInvitationEmailJob({ orgId: e.orgId, invitationId: e.data.invitationId });
+        // One email per event: a resend is a new job, a redelivered event is the same one.
+        const jobId = e.type === 'invitation.created' ? `invitation-email-${e.data.invitationId}` : `invitation-email-${e.data.invitationId}-${e.id}`;
         await queueCall(this.queue, `enqueue ${SendInvitationEmailJob.jobName}`, () =>
           this.queue.add(SendInvitationEmailJob.jobName, job.data, {
-            jobId: `invitation-email-${e.data.invitationId}`,
+            jobId,
             attempts: 8,
             backoff: { type: 'exponential', delay: 2000 },
             removeOnComplete: 1000,

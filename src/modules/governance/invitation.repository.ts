@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Db } from '../../infra/database/db';
+import { updateReturning } from '../../infra/database/returning';
 
 export interface InvitationRow {
   id: string;
@@ -31,6 +32,18 @@ export class InvitationRepository {
   async find(orgId: string, id: string): Promise<InvitationRow | null> {
     const [row] = await this.db.manager.query(`SELECT * FROM invitations WHERE org_id = $1 AND id = $2::uuid`, [orgId, id]);
     return row ?? null;
+  }
+
+  /** Row-locks one invitation of the org (a resend and an acceptance do not cross). */
+  async lock(orgId: string, id: string): Promise<InvitationRow | null> {
+    const [row] = await this.db.txManager.query(`SELECT * FROM invitations WHERE org_id = $1 AND id = $2::uuid FOR UPDATE`, [orgId, id]);
+    return row ?? null;
+  }
+
+  /** A pending invitation valid `validDays` from now again (the link stays the same). */
+  async renew(orgId: string, id: string, validDays: number): Promise<InvitationRow> {
+    const [row] = await updateReturning<InvitationRow>(this.db.txManager, `UPDATE invitations SET expires_at = now() + make_interval(days => $3::int) WHERE org_id = $1 AND id = $2 RETURNING *`, [orgId, id, validDays]);
+    return row;
   }
 
   /**

@@ -1,9 +1,11 @@
 import { Body, Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ApiUuidParam } from '../../infra/http/openapi';
+import { UuidParamPipe } from '../../infra/http/uuid-param.pipe';
 import { Authenticated, CurrentViewer, Public, RequestWithViewer, RequirePermissions } from '../access/access.decorators';
 import { Permission } from '../access/permissions';
 import type { Viewer } from '../access/viewer';
-import { AcceptInvitationDto, AcceptInvitationResponse, ChangePasswordDto, ChangePasswordResponse, CreateInvitationDto, InvitationView } from './self-service.dto';
+import { AcceptInvitationDto, AcceptInvitationResponse, ChangePasswordDto, ChangePasswordResponse, CreateInvitationDto, InvitationResendResponse, InvitationView } from './self-service.dto';
 import { SelfServiceService } from './self-service.service';
 
 @ApiTags('self-service')
@@ -29,6 +31,18 @@ export class SelfServiceController {
   @ApiCreatedResponse({ type: InvitationView })
   invite(@CurrentViewer() viewer: Viewer, @Body() dto: CreateInvitationDto): Promise<InvitationView> {
     return this.selfService.invite(viewer, dto);
+  }
+
+  @Post('invitations/:id/resend')
+  @HttpCode(200)
+  @RequirePermissions(Permission.OrgManage)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Send a pending invitation again, valid 7 days from now; without a mailer, get its link to share' })
+  @ApiUuidParam('id', 'The invitation id')
+  @ApiOkResponse({ type: InvitationResendResponse })
+  @ApiErrors(404, 409)
+  resend(@CurrentViewer() viewer: Viewer, @Param('id', UuidParamPipe) id: string): Promise<InvitationResendResponse> {
+    return this.selfService.resend(viewer, id);
   }
 
   @Post('invitations/:token/accept')

@@ -46,6 +46,13 @@ export class InvitationView {
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }
 
+export class InvitationResendResponse {
+  @ApiProperty({ type: () => InvitationView, description: 'The invitation, valid 7 days from now again' }) invitation!: InvitationView;
+  @ApiProperty({ enum: ['email', 'link'], description: '`email`: the link was emailed to the invitee again; `link`: the server has no mailer (SMTP_URL), share `acceptUrl` yourself' })
+  delivery!: 'email' | 'link';
+  @ApiProperty({ type: String, nullable: true, description: 'The accept link, only when the server has no mailer' }) acceptUrl!: string | null;
+}
+
 export class AcceptInvitationDto {
   @ApiProperty({ maxLength: 100 })
   @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(100)

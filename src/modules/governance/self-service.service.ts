@@ -13,7 +13,7 @@ import { RoleRepository } from '../roles/role.repository';
 import { UnitRepository } from '../units/unit.repository';
 import { InvitationRepository, InvitationRow } from './invitation.repository';
 import { invitationToken, verifyInvitationToken } from './invitation-token';
-import { AcceptInvitationDto, ChangePasswordDto, CreateInvitationDto, InvitationView } from './self-service.dto';
+import { AcceptInvitationDto, ChangePasswordDto, CreateInvitationDto, InvitationResendResponse, InvitationView } from './self-service.dto';
 
 export const INVITATION_VALID_DAYS = 7;
 
@@ -70,6 +70,34 @@ export class SelfServiceService {
       await this.audit.record(viewer.orgId, { actorId: viewer.memberId, action: 'invitation.created', targetType: 'invitation', targetId: row.id, after: view });
       return view;
     });
+  }
+
+  /**
+   * Sends a pending invitation again, valid INVITATION_VALID_DAYS from now (the link stays the
+   * same). With a mailer the invitee gets the email again; without one (SMTP_URL unset) nobody
+   * would, so the link itself comes back to the `org.manage` holder to share. It is never
+   * written to the audit log: whoever holds it can join.
+   */
+  async resend(viewer: Viewer, id: string): Promise<InvitationResendResponse> {
+    const emailed = !!this.cfg.smtp.url;
+    const view = await this.uow.run(async () => {
+      const inv = await this.invitations.lock(viewer.orgId, id);
+      if (!inv) throw new NotFoundException('Invitation not found');
+      if (inv.accepted_at) throw new ConflictException('This invitation was already accepted');
+      if (await this.invitations.emailInUse(inv.email)) throw new ConflictException('A member with this email already exists');
+      const view = toInvitationView(await this.invitations.renew(viewer.orgId, id, INVITATION_VALID_DAYS));
+      if (emailed) this.uow.record({ type: 'invitation.resent', orgId: viewer.orgId, actorId: viewer.memberId, conversationId: null, customerId: null, data: { invitationId: id } });
+      await this.audit.record(viewer.orgId, {
+        actorId: viewer.memberId,
+        action: 'invitation.resent',
+        targetType: 'invitation',
+        targetId: id,
+        before: { expiresAt: toInvitationView(inv).expiresAt },
+        after: { expiresAt: view.expiresAt, delivery: emailed ? 'email' : 'link' },
+      });
+      return view;
+    });
+    return { invitation: view, delivery: emailed ? 'email' : 'link', acceptUrl: emailed ? null : this.invitationLink(id) };
   }
 
   /** The link the invitation email carries (the console's accept page). */

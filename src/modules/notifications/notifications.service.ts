@@ -14,6 +14,7 @@ import { presentMessage } from '../conversations/message.presenter';
 import { UnitOfWork } from '../events/unit-of-work';
 import { RealtimeService } from '../realtime/realtime.service';
 import { effectiveNotifications } from '../roles/role-notifications';
+import { unitAncestorIds } from '../units/unit.entity';
 import { DeliverNotificationEmailJob, DeliverNotificationPushJob, TransferTimeoutJob } from './notification.jobs';
 import { presentNotification } from './notification.presenter';
 import { NotificationRepository, NotificationRow } from './notification.repository';
@@ -143,9 +144,9 @@ export class NotificationsService {
     const dir = await this.directory.get(orgId);
     const requester = dir.byId.get(r.memberId);
     if (!requester) return;
-    const approvers = [...dir.byId.values()].filter(
-      (v) => v.memberId !== r.memberId && v.permissions.has(Permission.GrantIssue) && requester.unitPath.startsWith(v.unitPath) && v.unitId !== requester.unitId,
-    );
+    // Grant issuers in the units above the requester's (strictly): indexed, not a scan of the org.
+    const above = unitAncestorIds(requester.unitPath).slice(0, -1);
+    const approvers = dir.inUnits(above).filter((v) => v.permissions.has(Permission.GrantIssue));
     const requesterName = requester.displayName;
     await this.notify(orgId, 'access_request', approvers, () => ({ ...r, requesterName }), `access_request:${r.requestId}`, null);
   }

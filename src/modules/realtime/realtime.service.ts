@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DependencyUnavailableError } from '../../infra/queue/unavailable';
 import { AccessPolicy } from '../access/access.policy';
-import { type ConversationFacts, inSubtree, selfOrChild } from '../access/folder-rules';
+import type { ConversationFacts } from '../access/folder-rules';
 import { OrgDirectory } from '../access/org-directory';
 import { Folder, Permission } from '../access/permissions';
 import type { Viewer } from '../access/viewer';
@@ -10,6 +10,7 @@ import { presentSummary } from '../conversations/conversation.presenter';
 import { MessageEntity } from '../conversations/message.entity';
 import { presentMessage } from '../conversations/message.presenter';
 import { presentCustomer } from '../customers/customer.presenter';
+import { unitAncestorIds } from '../units/unit.entity';
 import { RealtimeEmitter } from './realtime.emitter';
 import { RealtimeEvent } from './realtime.events';
 import { ConversationRow, RealtimeQuery } from './realtime.query';
@@ -218,9 +219,11 @@ export class RealtimeService {
    */
   async presenceChanged(orgId: string, memberId: string, unitId: string, presence: string): Promise<void> {
     const directory = await this.directory.get(orgId);
-    const unitPath = directory.byId.get(memberId)?.unitPath ?? [...directory.byId.values()].find((v) => v.unitId === unitId)?.unitPath;
+    const unitPath = directory.byId.get(memberId)?.unitPath ?? directory.unitPathOf(unitId);
     if (!unitPath) return;
-    const audience = [...directory.byId.values()].filter((v) => v.memberId !== memberId && (inSubtree(unitPath, v.unitPath) || selfOrChild(v.unitPath, unitPath))).map((v) => v.memberId);
+    // The member's unit and the units above it, and the units directly below it: indexed, not a scan of the org.
+    const path = unitAncestorIds(unitPath);
+    const audience = [...directory.inUnits(path), ...directory.inChildUnits(path[path.length - 1])].filter((v) => v.memberId !== memberId).map((v) => v.memberId);
     if (audience.length === 0) return;
     await this.confirm([{ ok: this.emitter.toMembers(audience, RealtimeEvent.PresenceChanged, { memberId, presence }), memberIds: audience }], 'presence.changed');
   }

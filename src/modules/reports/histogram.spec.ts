@@ -34,4 +34,13 @@ describe('report histograms', () => {
     expect(mergeTextInto([1, 1], '{0,2,5}')).toEqual([1, 3, 5]);
     expect(mergeTextInto([4], '{}')).toEqual([4]);
   });
+
+  it('adds histograms in their stored form (comma-separated counts) of any length', () => {
+    expect(mergeTextInto([1], '0,2,5')).toEqual([1, 2, 5]);
+    expect(mergeTextInto([4, 1, 7], '12')).toEqual([16, 1, 7]);
+    expect(mergeTextInto([4], '')).toEqual([4]);
+    const a = [3, 600, 5];
+    const b = [0, 1, 0, 0, 123456];
+    expect(mergeTextInto([...a], b.join(','))).toEqual(mergeInto([...a], b));
+  });
 });

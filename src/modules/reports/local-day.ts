@@ -19,3 +19,8 @@ export function localDay(at: Date, timeZone: string): string {
 export function monthOf(day: string): string {
   return `${day.slice(0, 7)}-01`;
 }
+
+/** The first day of the year of a YYYY-MM-DD date. */
+export function yearOf(day: string): string {
+  return `${day.slice(0, 4)}-01-01`;
+}

@@ -1,4 +1,4 @@
-import { daysOf, NONE, splitRange } from './report-range';
+import { daysOf, NONE, splitMonths, splitRange } from './report-range';
 
 describe('report ranges', () => {
   it('reads whole months from monthly rollups and the rest from daily ones', () => {
@@ -10,6 +10,15 @@ describe('report ranges', () => {
   it('keeps a range without a whole month in days', () => {
     expect(splitRange('2026-03-05', '2026-03-20')).toEqual({ headDays: ['2026-03-05', '2026-03-20'], months: NONE, tailDays: NONE });
     expect(splitRange('2026-03-05', '2026-04-20')).toEqual({ headDays: ['2026-03-05', '2026-04-20'], months: NONE, tailDays: NONE });
+  });
+
+  it('reads whole calendar years of the months from yearly rollups', () => {
+    expect(splitMonths(['2025-01-01', '2025-12-01'])).toEqual({ headMonths: NONE, years: ['2025-01-01', '2025-01-01'], tailMonths: NONE });
+    expect(splitMonths(['2024-11-01', '2026-02-01'])).toEqual({ headMonths: ['2024-11-01', '2024-12-01'], years: ['2025-01-01', '2025-01-01'], tailMonths: ['2026-01-01', '2026-02-01'] });
+    expect(splitMonths(['2024-01-01', '2025-12-01'])).toEqual({ headMonths: NONE, years: ['2024-01-01', '2025-01-01'], tailMonths: NONE });
+    expect(splitMonths(['2025-02-01', '2026-01-01'])).toEqual({ headMonths: ['2025-02-01', '2026-01-01'], years: NONE, tailMonths: NONE });
+    expect(splitMonths(['2025-03-01', '2025-03-01'])).toEqual({ headMonths: ['2025-03-01', '2025-03-01'], years: NONE, tailMonths: NONE });
+    expect(splitMonths(NONE)).toEqual({ headMonths: NONE, years: NONE, tailMonths: NONE });
   });
 
   it('refuses malformed, reversed and over-long ranges', () => {

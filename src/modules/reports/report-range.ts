@@ -50,3 +50,24 @@ export function splitRange(from: string, to: string): { headDays: [string, strin
     tailDays: lastMonthEnd < t ? [formatDay(lastMonthEnd + DAY_MS), to] : NONE,
   };
 }
+
+/**
+ * A range of whole months (first-of-month dates, as `splitRange` gives them) split into the
+ * whole calendar years inside it (read from yearly rollups: 1 January dates) and the months
+ * before and after them. Without a whole year, all of it is months.
+ */
+export function splitMonths(months: [string, string]): { headMonths: [string, string]; years: [string, string]; tailMonths: [string, string] } {
+  const [from, to] = months;
+  if (from > to) return { headMonths: NONE, years: NONE, tailMonths: NONE };
+  const fromYear = +from.slice(0, 4);
+  const toYear = +to.slice(0, 4);
+  const firstYear = from.slice(5) === '01-01' ? fromYear : fromYear + 1;
+  const lastYear = to.slice(5) === '12-01' ? toYear : toYear - 1;
+  if (lastYear < firstYear) return { headMonths: months, years: NONE, tailMonths: NONE };
+  const y = (year: number, monthDay: string) => `${String(year).padStart(4, '0')}-${monthDay}`;
+  return {
+    headMonths: firstYear > fromYear ? [from, y(fromYear, '12-01')] : NONE,
+    years: [y(firstYear, '01-01'), y(lastYear, '01-01')],
+    tailMonths: lastYear < toYear ? [y(toYear, '01-01'), to] : NONE,
+  };
+}

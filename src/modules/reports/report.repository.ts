@@ -4,12 +4,14 @@ import type { ReportEvent, ReportState } from './report-fold';
 
 export const NO_MEMBER = '00000000-0000-0000-0000-000000000000';
 
-/** Rollup grains: per member or per unit (all its members), per local day or month. */
+/** Rollup grains: per member or per unit (all its members), per local day, month or year. */
 export enum Grain {
   MemberDay = 1,
   UnitDay = 2,
   MemberMonth = 3,
   UnitMonth = 4,
+  MemberYear = 5,
+  UnitYear = 6,
 }
 
 export interface RollupDelta {
@@ -24,15 +26,16 @@ export interface RollupDelta {
   transfers: number;
   transferTimeouts: number;
   completed: number;
+  /** Histogram bucket counts (histogram.ts), stored as text `'0,3,1'`. */
   firstResponse: number[];
   resolution: number[];
 }
 
-/** Adds rollup deltas (one row per key) to `report_rollups`; also used by scripts/seed-report-events.ts. */
-export const UPSERT_ROLLUPS = `
+/** Adds rollup deltas (one row per key) to `report_rollups`; histograms are added by `report_hist_sum` (text). */
+const UPSERT_ROLLUPS = `
   INSERT INTO report_rollups AS r (org_id, grain, period, unit_id, member_id, conversations, reopened, messages_in, messages_out,
                                    transfers, transfer_timeouts, completed, first_response, resolution)
-  SELECT $1, u.grain, u.period, u.unit_id, u.member_id, u.c, u.ro, u.mi, u.mo, u.t, u.tt, u.done, u.fr::int[], u.res::int[]
+  SELECT $1, u.grain, u.period, u.unit_id, u.member_id, u.c, u.ro, u.mi, u.mo, u.t, u.tt, u.done, u.fr, u.res
     FROM unnest($2::smallint[], $3::date[], $4::uuid[], $5::uuid[], $6::int[], $7::int[], $8::int[], $9::int[], $10::int[], $11::int[], $12::int[], $13::text[], $14::text[])
          AS u(grain, period, unit_id, member_id, c, ro, mi, mo, t, tt, done, fr, res)
   ON CONFLICT (org_id, grain, unit_id, period, member_id) DO UPDATE SET
@@ -43,8 +46,8 @@ export const UPSERT_ROLLUPS = `
     transfers = r.transfers + EXCLUDED.transfers,
     transfer_timeouts = r.transfer_timeouts + EXCLUDED.transfer_timeouts,
     completed = r.completed + EXCLUDED.completed,
-    first_response = CASE WHEN cardinality(EXCLUDED.first_response) = 0 THEN r.first_response ELSE report_hist_add(r.first_response, EXCLUDED.first_response) END,
-    resolution = CASE WHEN cardinality(EXCLUDED.resolution) = 0 THEN r.resolution ELSE report_hist_add(r.resolution, EXCLUDED.resolution) END`;
+    first_response = CASE WHEN EXCLUDED.first_response = '' THEN r.first_response ELSE report_hist_sum(r.first_response, EXCLUDED.first_response) END,
+    resolution = CASE WHEN EXCLUDED.resolution = '' THEN r.resolution ELSE report_hist_sum(r.resolution, EXCLUDED.resolution) END`;
 
 /**
  * Owner of `report_conversations` (each conversation's report state and watermark) and
@@ -116,7 +119,7 @@ export class ReportRepository {
 }
 
 /** The parameters of UPSERT_ROLLUPS, rows sorted by key (two writers lock rows in one order: no deadlock). */
-export function rollupParams(orgId: string, deltas: readonly RollupDelta[]): unknown[] {
+function rollupParams(orgId: string, deltas: readonly RollupDelta[]): unknown[] {
   const d = [...deltas].sort((a, b) => a.grain - b.grain || cmp(a.unitId, b.unitId) || cmp(a.period, b.period) || cmp(a.memberId, b.memberId));
   return [
     orgId,
@@ -131,8 +134,8 @@ export function rollupParams(orgId: string, deltas: readonly RollupDelta[]): unk
     d.map((x) => x.transfers),
     d.map((x) => x.transferTimeouts),
     d.map((x) => x.completed),
-    d.map((x) => `{${x.firstResponse.join(',')}}`),
-    d.map((x) => `{${x.resolution.join(',')}}`),
+    d.map((x) => x.firstResponse.join(',')),
+    d.map((x) => x.resolution.join(',')),
   ];
 }
 

@@ -1,12 +1,13 @@
 import { histogramOf } from './histogram';
-import { monthOf } from './local-day';
+import { monthOf, yearOf } from './local-day';
 import { Grain, NO_MEMBER, RollupDelta } from './report.repository';
 import type { Contribution } from './report-fold';
 
 /**
- * Each contribution lands in four rollups: its member's and its unit's, per local day and per
- * month (the query reads months for whole months of a range, days for the rest). Deltas with
- * the same key are merged, so one upsert touches each row once.
+ * Each contribution lands in six rollups: its member's and its unit's, per local day, month and
+ * year (the query reads years for whole calendar years of a range, months for the other whole
+ * months, days for the rest). Deltas with the same key are merged, so one upsert touches each
+ * row once.
  */
 export function rollupDeltas(contributions: readonly Contribution[]): RollupDelta[] {
   const byKey = new Map<string, RollupDelta & { frValues: number[]; resValues: number[] }>();
@@ -17,6 +18,8 @@ export function rollupDeltas(contributions: readonly Contribution[]): RollupDelt
       [Grain.UnitDay, c.day, NO_MEMBER],
       [Grain.MemberMonth, monthOf(c.day), member],
       [Grain.UnitMonth, monthOf(c.day), NO_MEMBER],
+      [Grain.MemberYear, yearOf(c.day), member],
+      [Grain.UnitYear, yearOf(c.day), NO_MEMBER],
     ];
     for (const [grain, period, memberId] of keys) {
       const key = `${grain}|${period}|${c.unitId}|${memberId}`;

@@ -1,4 +1,4 @@
-import { Candidate, pick } from './pick';
+import { Candidate, pick, rank } from './pick';
 
 const c = (memberId: string, open: number, max: number | null, lastAssignedAt: number): Candidate => ({ memberId, open, max, lastAssignedAt });
 
@@ -23,5 +23,11 @@ describe('routing pick', () => {
   it('skips members at capacity; nobody under capacity → nobody', () => {
     expect(pick('least_busy', [c('b', 1, 1, 0), c('a', 3, null, 900)])?.memberId).toBe('a');
     expect(pick('round_robin', [c('b', 1, 1, 0), c('z', 0, 0, 0)])).toBeNull();
+  });
+
+  it('rank lists every member under capacity, best first (routing tries their locks in this order)', () => {
+    expect(rank('round_robin', [c('a', 0, null, 300), c('b', 5, 5, 0), c('d', 1, 4, 100), c('e', 0, null, 200)]).map((x) => x.memberId)).toEqual(['d', 'e', 'a']);
+    expect(rank('least_busy', [c('a', 2, null, 0), c('d', 1, 4, 100), c('e', 1, null, 50)]).map((x) => x.memberId)).toEqual(['e', 'd', 'a']);
+    expect(rank('manual', [c('a', 0, null, 0)])).toEqual([]);
   });
 });

@@ -25,10 +25,13 @@ export function underCapacity(c: Pick<Candidate, 'open' | 'max'>): boolean {
  * Members at capacity are skipped; remaining ties by member id (stable across processes).
  */
 export function pick(mode: RoutingMode, candidates: readonly Candidate[]): Candidate | null {
-  if (mode === 'manual') return null;
-  const open = candidates.filter(underCapacity);
-  if (open.length === 0) return null;
+  return rank(mode, candidates)[0] ?? null;
+}
+
+/** Every candidate under capacity, best first by the unit's mode (`manual`: none). */
+export function rank(mode: RoutingMode, candidates: readonly Candidate[]): Candidate[] {
+  if (mode === 'manual') return [];
   const byIdle = (a: Candidate, b: Candidate) => a.lastAssignedAt - b.lastAssignedAt || (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0);
   const order = mode === 'least_busy' ? (a: Candidate, b: Candidate) => a.open - b.open || byIdle(a, b) : byIdle;
-  return [...open].sort(order)[0];
+  return candidates.filter(underCapacity).sort(order);
 }

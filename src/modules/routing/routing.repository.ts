@@ -10,36 +10,50 @@ export interface RoutingContext {
   homeUnitId: string | null;
   homeRouting: RoutingMode | null;
   boundMemberId: string | null;
+  /** The org's directory version now: the in-memory member directory may answer if it is this new. */
+  directoryVersion: number;
 }
 
 /**
  * Reads routing decides from (it writes nothing: assignments go through ConversationAssignments)
- * and the per-unit transaction locks that serialize routing decisions about a unit's members.
+ * and the per-member transaction locks that serialize routing decisions about each member.
  */
 @Injectable()
 export class RoutingRepository {
   constructor(private readonly db: Db) {}
 
   /**
-   * Transaction-scoped advisory locks on units, in a fixed order: every routed assignment to a
-   * member is decided under their unit's lock, so the load it reads includes every committed one.
+   * Takes the member's routing lock (held to the end of the transaction) and reads their load
+   * under it, in one round trip (the `routing_claim` function). `wait: false` gives up at once
+   * (null) when another transaction holds it. Every routed assignment to a member is decided
+   * under their lock, so the load read here includes every committed one.
    */
-  async lockUnits(unitIds: readonly string[]): Promise<void> {
-    for (const id of [...new Set(unitIds)].sort()) {
-      await preparedQuery(this.db.txManager, `SELECT pg_advisory_xact_lock(hashtextextended('routing:' || $1::text, 0))`, [id]);
-    }
+  async claim(orgId: string, memberId: string, wait: boolean): Promise<Candidate | null> {
+    const [r] = await preparedQuery<{ max: number | null; open: number; last_us: string | null }>(this.db.txManager, `SELECT max, open, last_us FROM routing_claim($1::uuid, $2::uuid, $3)`, [orgId, memberId, wait]);
+    return r ? { memberId, max: r.max, open: r.open, lastAssignedAt: r.last_us === null ? 0 : Number(r.last_us) } : null;
+  }
+
+  /**
+   * Claims the first of `ranked` (best first) whose lock is free and who is under capacity under
+   * it; when every lock is taken, waits on them starting at index `start` (the
+   * `routing_claim_any` function: one round trip). Null when nobody has room.
+   */
+  async claimAny(orgId: string, ranked: readonly string[], start: number): Promise<string | null> {
+    if (ranked.length === 0) return null;
+    const [r] = await preparedQuery<{ member_id: string }>(this.db.txManager, `SELECT member_id FROM routing_claim_any($1::uuid, $2::uuid[], $3::int)`, [orgId, ranked, start]);
+    return r?.member_id ?? null;
   }
 
   async context(orgId: string, conversationId: string): Promise<RoutingContext | null> {
-    const [r] = await preparedQuery<{ status: RoutingContext['status']; assignee_id: string | null; channel_account_id: string; home_unit_id: string | null; home_routing: RoutingMode | null; bound_member_id: string | null }>(
+    const [r] = await preparedQuery<{ status: RoutingContext['status']; assignee_id: string | null; channel_account_id: string; home_unit_id: string | null; home_routing: RoutingMode | null; bound_member_id: string | null; directory_version: number }>(
       this.db.txManager,
-      `SELECT c.status, c.assignee_id, c.channel_account_id, c.home_unit_id, hu.routing AS home_routing, cu.bound_member_id
-         FROM conversations c JOIN customers cu ON cu.id = c.customer_id LEFT JOIN units hu ON hu.id = c.home_unit_id
+      `SELECT c.status, c.assignee_id, c.channel_account_id, c.home_unit_id, hu.routing AS home_routing, cu.bound_member_id, o.directory_version::int AS directory_version
+         FROM conversations c JOIN customers cu ON cu.id = c.customer_id JOIN orgs o ON o.id = c.org_id LEFT JOIN units hu ON hu.id = c.home_unit_id
         WHERE c.org_id = $1 AND c.id = $2::uuid`,
       [orgId, conversationId],
     );
     if (!r) return null;
-    return { status: r.status, assigneeId: r.assignee_id, channelAccountId: r.channel_account_id, homeUnitId: r.home_unit_id, homeRouting: r.home_routing, boundMemberId: r.bound_member_id };
+    return { status: r.status, assigneeId: r.assignee_id, channelAccountId: r.channel_account_id, homeUnitId: r.home_unit_id, homeRouting: r.home_routing, boundMemberId: r.bound_member_id, directoryVersion: r.directory_version };
   }
 
   async unitRouting(orgId: string, unitId: string): Promise<RoutingMode | null> {
@@ -58,12 +72,7 @@ export class RoutingRepository {
     if (memberIds.length === 0) return [];
     const rows = await preparedQuery<{ id: string; max: number | null; open: number; last_us: string | null }>(
       this.db.manager,
-      `SELECT m.id, r.max_open_conversations AS max,
-              (SELECT count(*) FROM conversations c WHERE c.org_id = $1 AND c.assignee_id = m.id AND c.status = 'open')::int AS open,
-              (SELECT (extract(epoch FROM a.started_at) * 1000000)::bigint FROM assignments a
-                WHERE a.org_id = $1 AND a.member_id = m.id ORDER BY a.started_at DESC LIMIT 1) AS last_us
-         FROM members m JOIN roles r ON r.id = m.role_id
-        WHERE m.org_id = $1 AND m.id = ANY($2::uuid[])`,
+      `SELECT m.id, l.max, l.open, l.last_us FROM unnest($2::uuid[]) AS m(id), LATERAL routing_load($1::uuid, m.id) l`,
       [orgId, memberIds],
     );
     return rows.map((r) => ({ memberId: r.id, max: r.max, open: r.open, lastAssignedAt: r.last_us === null ? 0 : Number(r.last_us) }));

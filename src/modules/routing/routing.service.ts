@@ -1,12 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AccessPolicy } from '../access/access.policy';
+import { OrgDirectory } from '../access/org-directory';
+import { Permission } from '../access/permissions';
 import type { Viewer } from '../access/viewer';
 import { ViewerRepository } from '../access/viewer.repository';
 import { ConversationRepository } from '../conversations/conversation.repository';
 import { ConversationAssignments } from '../conversations/conversation-assignments.service';
 import { UnitOfWork } from '../events/unit-of-work';
 import { PresenceService } from '../presence/presence.service';
-import { Candidate, pick, underCapacity } from './pick';
+import type { EligibleAssigneeDto } from './assignees.dto';
+import { Candidate, rank, underCapacity } from './pick';
 import { RoutingRepository } from './routing.repository';
 
 /** Waiting conversations taken per unit of work when a member becomes available. */
@@ -21,8 +24,8 @@ const FILL_ROUNDS = 10;
  * 2. else the conversation's home unit picks among its own eligible, available members under
  *    capacity by its routing mode;
  * 3. else it waits (unassigned).
- * Decisions about a unit's members are serialized by a transaction lock on the unit taken before
- * their loads are read, so concurrent routing (any number of processes) never exceeds a capacity;
+ * Each decision to give a member work is made under that member's transaction lock, with their
+ * load read under it, so concurrent routing (any number of processes) never exceeds a capacity;
  * the conversation's row lock and the open/unassigned check under it mean it is routed once.
  * The assignment itself is an ordinary one (ConversationAssignments, `via: 'routing'`).
  */
@@ -35,6 +38,7 @@ export class RoutingService {
     private readonly repo: RoutingRepository,
     private readonly viewers: ViewerRepository,
     private readonly policy: AccessPolicy,
+    private readonly directory: OrgDirectory,
     private readonly presence: PresenceService,
     private readonly conversations: ConversationRepository,
     private readonly holdings: ConversationAssignments,
@@ -44,21 +48,33 @@ export class RoutingService {
   async route(orgId: string, conversationId: string, previous: { assignmentId: string } | null = null): Promise<string | null> {
     const ctx = await this.repo.context(orgId, conversationId);
     if (!ctx || ctx.status !== 'open' || ctx.assigneeId !== null) return null;
-    const bound = ctx.boundMemberId ? await this.viewers.findActive(orgId, ctx.boundMemberId) : null;
+    // The in-memory directory answers who the members are when it is current; else two small reads.
+    const snap = this.directory.cached(orgId, ctx.directoryVersion);
+    const bound = ctx.boundMemberId ? (snap ? (snap.byId.get(ctx.boundMemberId) ?? null) : await this.viewers.findActive(orgId, ctx.boundMemberId)) : null;
     const homeRoutes = ctx.homeUnitId !== null && ctx.homeRouting !== null && ctx.homeRouting !== 'manual';
     if (!bound && !homeRoutes) return null;
-    await this.repo.lockUnits([...(bound ? [bound.unitId] : []), ...(homeRoutes ? [ctx.homeUnitId!] : [])]);
+    // Who could take it (eligibility and presence) is read before any lock, so locks are held for
+    // as short as possible. Only a member's load must be read under their lock.
+    const boundHere = bound && this.policy.canHold(bound, ctx.channelAccountId) ? await this.availableIds(orgId, [bound]) : [];
+    const unitMembers = !homeRoutes ? [] : snap ? snap.inUnit(ctx.homeUnitId!) : await this.viewers.findManyActive(orgId, await this.repo.unitMemberIds(orgId, ctx.homeUnitId!));
+    const eligible = unitMembers.filter((v) => this.policy.canHold(v, ctx.channelAccountId));
+    const eligibleHere = await this.availableIds(orgId, eligible);
+    if (boundHere.length === 0 && eligibleHere.length === 0) return null;
 
     let chosen: Viewer | null = null;
-    if (bound && this.policy.canHold(bound, ctx.channelAccountId)) {
-      const [load] = await this.available(orgId, [bound]);
+    if (boundHere.length) {
+      const load = await this.repo.claim(orgId, bound!.memberId, true);
       if (load && underCapacity(load)) chosen = bound;
     }
-    if (!chosen && homeRoutes) {
-      const members = await this.viewers.findManyActive(orgId, await this.repo.unitMemberIds(orgId, ctx.homeUnitId!));
-      const eligible = members.filter((v) => this.policy.canHold(v, ctx.channelAccountId));
-      const winner = pick(ctx.homeRouting!, await this.available(orgId, eligible));
-      chosen = winner ? (eligible.find((v) => v.memberId === winner.memberId) ?? null) : null;
+    if (!chosen && eligibleHere.length) {
+      // Ranked from loads read without a lock, then claimed: the first whose lock is free and who
+      // is under capacity under it, so a burst for one unit spreads over its members in
+      // parallel; if every lock is taken it waits, starting at a member picked by the
+      // conversation id (waiters spread too). Round-robin turns are thus approximate under
+      // concurrency; capacity never is (re-read under the member's lock).
+      const ranked = rank(ctx.homeRouting!, await this.repo.loads(orgId, eligibleHere)).map((c) => c.memberId);
+      const winner = await this.repo.claimAny(orgId, ranked, parseInt(conversationId.replace(/-/g, '').slice(-8), 16) % Math.max(1, ranked.length));
+      chosen = winner ? (eligible.find((v) => v.memberId === winner) ?? null) : null;
     }
     if (!chosen) return null;
     await this.holdings.start(
@@ -69,6 +85,30 @@ export class RoutingService {
       new Map(previous ? [[conversationId, previous.assignmentId]] : []),
     );
     return chosen.memberId;
+  }
+
+  /**
+   * Every member who may hold the conversation (the same AccessPolicy rule an assignment is
+   * checked against), by name, with presence and load: the assign dialog offers these only.
+   */
+  async eligibleAssignees(viewer: Viewer, conversationId: string): Promise<EligibleAssigneeDto[]> {
+    // 404 when the viewer cannot read it, 403 when they may not assign it (as the assignment would).
+    const { facts } = await this.policy.requireAction(viewer, conversationId, Permission.ConversationAssign);
+    const orgId = viewer.orgId;
+    const channelAccountId = facts.channelAccountId;
+    const snap = await this.directory.get(orgId);
+    const eligible = [...snap.byId.values()].filter((v) => this.policy.canHold(v, channelAccountId)).sort((a, b) => a.displayName.localeCompare(b.displayName) || (a.memberId < b.memberId ? -1 : 1));
+    const ids = eligible.map((v) => v.memberId);
+    const [presence, loads] = await Promise.all([this.presence.presenceOf(orgId, ids), this.repo.loads(orgId, ids)]);
+    const load = new Map(loads.map((l) => [l.memberId, l]));
+    return eligible.map((v) => ({
+      id: v.memberId,
+      displayName: v.displayName,
+      unitId: v.unitId,
+      presence: presence.get(v.memberId) ?? 'offline',
+      openConversations: load.get(v.memberId)?.open ?? 0,
+      maxOpenConversations: load.get(v.memberId)?.max ?? null,
+    }));
   }
 
   /**
@@ -117,9 +157,13 @@ export class RoutingService {
 
   /** Loads of the members who are available now (others are left out). */
   private async available(orgId: string, members: readonly Viewer[]): Promise<Candidate[]> {
+    return this.repo.loads(orgId, await this.availableIds(orgId, members));
+  }
+
+  /** The members who are available now. */
+  private async availableIds(orgId: string, members: readonly Viewer[]): Promise<string[]> {
     if (members.length === 0) return [];
     const presence = await this.presence.presenceOf(orgId, members.map((m) => m.memberId));
-    const here = members.filter((m) => presence.get(m.memberId) === 'available').map((m) => m.memberId);
-    return this.repo.loads(orgId, here);
+    return members.filter((m) => presence.get(m.memberId) === 'available').map((m) => m.memberId);
   }
 }

@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Folder } from '../access/permissions';
 import type { Viewer } from '../access/viewer';
-import { viewerParams } from '../folders/folder.query';
+import { folderSqlParams } from '../folders/folder.query';
+import { ReadableScope } from './readable-scope.query';
+import { privateLast } from './readable-scope.sql';
 import { likePattern, MIN_TRIGRAM_QUERY, searchSql } from './search.sql';
 
 export interface SearchRow {
@@ -11,19 +13,22 @@ export interface SearchRow {
   sort_key: string;
 }
 
-/** Runs the search SQL: one statement per page. */
+/** Runs the search SQL: one statement per page (plus, once a minute per viewer, the plan choice). */
 @Injectable()
 export class SearchQuery {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly scope: ReadableScope,
+  ) {}
 
-  page(
+  async page(
     viewer: Viewer,
     o: { q: string; folders: readonly Folder[]; seesPrivate: boolean; limit: number; after: { at: string; id: string } | null },
   ): Promise<SearchRow[]> {
     const long = [...o.q].length >= MIN_TRIGRAM_QUERY;
-    const params: unknown[] = [...viewerParams(viewer), likePattern(o.q), o.seesPrivate, o.limit + 1, o.q.toLowerCase()];
-    if (o.after) params.push(o.after.at, o.after.id);
-    const sql = searchSql({ folders: o.folders, long, keyset: o.after !== null });
+    const candidates = await this.scope.candidates(viewer, o.folders);
+    const params = folderSqlParams(viewer, [likePattern(o.q), o.seesPrivate, o.limit + 1, o.q.toLowerCase()], o.after && [o.after.at, o.after.id]);
+    const sql = searchSql({ folders: privateLast(o.folders), long, keyset: o.after !== null, candidates });
     // A page wants the first few hundred rows in time order. A parallel plan has each worker scan
     // its own share ahead of the merge (20–40× the rows on the seed:large data, see docs/search.md),
     // so this one statement runs without parallel workers.

@@ -14,6 +14,7 @@ export type Member = Schemas['MemberDto'];
 export type Unit = Schemas['UnitDto'];
 export type Customer = Schemas['CustomerDto'];
 export type Notification = Schemas['NotificationDto'];
+export type EligibleAssignee = Schemas['EligibleAssigneeDto'];
 /** A `conversation.upserted` socket payload: the folder-list summary plus my folders holding it. */
 export type ConversationUpserted = ConversationSummary & { folders: FolderName[] };
 

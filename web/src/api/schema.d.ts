@@ -503,6 +503,23 @@ export interface paths {
         patch: operations["ChannelAccountsController_update"];
         trace?: never;
     };
+    "/api/v1/conversations/{id}/assignees": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Members who may be assigned this conversation, with presence and load */
+        get: operations["AssigneesController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/attachments": {
         parameters: {
             query?: never;
@@ -829,6 +846,23 @@ export interface paths {
         put?: never;
         /** Invite someone by email to join a unit with a role (the link is valid 7 days, once) */
         post: operations["SelfServiceController_invite"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invitations/{id}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a pending invitation again, valid 7 days from now; without a mailer, get its link to share */
+        post: operations["SelfServiceController_resend"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1742,6 +1776,22 @@ export interface components {
             /** @example 886912345678 */
             phoneNumber?: string | null;
         };
+        EligibleAssigneeDto: {
+            /** Format: uuid */
+            id: string;
+            displayName: string;
+            /** Format: uuid */
+            unitId: string;
+            /** @enum {string} */
+            presence: "available" | "away" | "offline";
+            /** @description Open conversations assigned to them now */
+            openConversations: number;
+            /** @description Their role's maxOpenConversations (null = unlimited); manual assignment may exceed it */
+            maxOpenConversations: number | null;
+        };
+        EligibleAssigneeList: {
+            items: components["schemas"]["EligibleAssigneeDto"][];
+        };
         AttachmentResponseDto: {
             /** Format: uuid */
             id: string;
@@ -2042,6 +2092,17 @@ export interface components {
             acceptedAt: string | null;
             /** Format: date-time */
             createdAt: string;
+        };
+        InvitationResendResponse: {
+            /** @description The invitation, valid 7 days from now again */
+            invitation: components["schemas"]["InvitationView"];
+            /**
+             * @description `email`: the link was emailed to the invitee again; `link`: the server has no mailer (SMTP_URL), share `acceptUrl` yourself
+             * @enum {string}
+             */
+            delivery: "email" | "link";
+            /** @description The accept link, only when the server has no mailer */
+            acceptUrl: string | null;
         };
         AcceptInvitationDto: {
             displayName: string;
@@ -5282,6 +5343,54 @@ export interface operations {
             };
         };
     };
+    AssigneesController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EligibleAssigneeList"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found, or not visible to this member (a conversation you cannot read is 404, never 403) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database or Redis is momentarily unavailable; retry after Retry-After (1 s) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
     AttachmentsController_upload: {
         parameters: {
             query?: never;
@@ -6905,6 +7014,76 @@ export interface operations {
             };
             /** @description Request body too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Well-formed but not acceptable in the current state (e.g. an Idempotency-Key reused with a different request) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description The database or Redis is momentarily unavailable; retry after Retry-After (1 s) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    SelfServiceController_resend: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Optional; makes a retry safe. Same member, route, key and request within 24 h: the first answer again with `Idempotent-Replayed: true`; same key with a different request: 422; while the first is still running: 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The invitation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationResendResponse"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked bearer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Not found, or not visible to this member (a conversation you cannot read is 404, never 403) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description Conflict: a unique value is taken, a concurrent change won, or the same Idempotency-Key is still being processed */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,34 +1,28 @@
-import { type FormEvent, useState } from 'react';
-import { api, type ConversationDetail, type Me, type Member, ok } from '../api/client';
+import { useState } from 'react';
+import { api, type ConversationDetail, type Me, ok } from '../api/client';
 import { useI18n } from '../i18n';
+import { AssignDialog } from './AssignDialog';
+import { errorText, isUnauthorized } from './errors';
 
 interface Props {
   detail: ConversationDetail;
   me: Me;
-  members: Member[];
   onDone: () => void;
   onError: (e: unknown) => void;
 }
 
 /** Claim, assign/transfer with a note, complete, reopen, trash: each shown only with its permission. */
-export function Actions({ detail, me, members, onDone, onError }: Props) {
+export function Actions({ detail, me, onDone, onError }: Props) {
   const { t } = useI18n();
   const can = (p: string) => me.permissions.includes(p as never);
   const [assigning, setAssigning] = useState(false);
-  const [assigneeId, setAssigneeId] = useState('');
-  const [note, setNote] = useState('');
+  const [error, setError] = useState<string | null>(null);
   const path = { params: { path: { id: detail.id } } };
-  const run = (call: Promise<unknown>) => call.then(onDone).catch(onError);
-  const open = detail.status === 'open';
-  const candidates = members.filter((m) => m.id !== detail.assigneeId && m.status === 'active');
-
-  const submitAssign = (e: FormEvent) => {
-    e.preventDefault();
-    if (!assigneeId) return;
-    run(ok(api.POST('/api/v1/conversations/{id}/assign', { ...path, body: { assigneeId, note: note.trim() || undefined } })));
-    setAssigning(false);
-    setNote('');
+  const run = (call: Promise<unknown>) => {
+    setError(null);
+    call.then(onDone).catch((e) => (isUnauthorized(e) ? onError(e) : setError(errorText(e))));
   };
+  const open = detail.status === 'open';
 
   const shown = {
     claim: open && !detail.assigneeId && can('conversation.claim'),
@@ -65,28 +59,11 @@ export function Actions({ detail, me, members, onDone, onError }: Props) {
           {t('trash')}
         </button>
       )}
-      {assigning && (
-        <form className="assign" onSubmit={submitAssign}>
-          <label>
-            {t('assignTo')}
-            <select name="assignee" required value={assigneeId} onChange={(e) => setAssigneeId(e.target.value)}>
-              <option value="" />
-              {candidates.map((m) => (
-                <option key={m.id} value={m.id}>
-                  {m.displayName}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            {t('assignNote')}
-            <input name="assign-note" value={note} maxLength={2000} onChange={(e) => setNote(e.target.value)} />
-          </label>
-          <button type="submit">{t('confirm')}</button>
-          <button type="button" onClick={() => setAssigning(false)}>
-            {t('cancel')}
-          </button>
-        </form>
+      {assigning && <AssignDialog detail={detail} onDone={onDone} onClose={() => setAssigning(false)} onError={onError} />}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
       )}
     </div>
   );

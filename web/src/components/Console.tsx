@@ -22,6 +22,7 @@ import { ConversationList } from './ConversationList';
 import { FolderNav } from './FolderNav';
 import { LangSwitch } from './LangSwitch';
 import { NotificationBell } from './NotificationBell';
+import { PresenceToggle } from './PresenceToggle';
 import { Thread } from './Thread';
 
 const PAGE = 25;
@@ -65,6 +66,8 @@ export function Console({ token, onLogout, setLang, setTz }: ConsoleProps) {
   const selectedRef = useRef<string | null>(null);
   folderRef.current = folder;
   selectedRef.current = selected;
+  const itemsRef = useRef<ConversationSummary[]>([]);
+  itemsRef.current = items;
 
   const guard = useCallback(
     (e: unknown) => {
@@ -109,12 +112,13 @@ export function Console({ token, onLogout, setLang, setTz }: ConsoleProps) {
     setMembers(all);
   }, []);
 
+  // After a disconnect the server could not replay (`resync`): everything on screen is read again.
   const refetchAll = useCallback(() => {
-    Promise.all([loadMe(), loadCounts(), loadNotifications()])
+    Promise.all([loadMe(), loadCounts(), loadNotifications(), loadMembers()])
       .then(() => (folderRef.current ? loadList(folderRef.current) : undefined))
       .then(() => setThreadVersion((v) => v + 1))
       .catch(guard);
-  }, [loadMe, loadCounts, loadNotifications, loadList, guard]);
+  }, [loadMe, loadCounts, loadNotifications, loadMembers, loadList, guard]);
 
   // First load: me, org (time zone), counts, members, notifications.
   useEffect(() => {
@@ -152,10 +156,26 @@ export function Console({ token, onLogout, setLang, setTz }: ConsoleProps) {
       message: (m) => {
         if (m.conversationId === selectedRef.current) setLiveMessage(m);
       },
+      // Menus, views and folders follow the new permissions at once: a lost view or folder
+      // closes, the open list and thread are read again (they may have become unreadable).
       permissions: () => {
-        Promise.all([loadMe(), loadCounts()]).catch(guard);
+        loadMe()
+          .then((m) => {
+            setView((v) => (viewsFor(m).includes(v) ? v : 'inbox'));
+            setThreadVersion((v) => v + 1);
+            const f = folderRef.current;
+            return Promise.all([loadCounts(), f && m.folders.includes(f) ? loadList(f) : undefined]);
+          })
+          .catch(guard);
       },
       notification: (n) => setNotifications((s) => ({ items: [n, ...s.items.filter((i) => i.id !== n.id)], unread: s.unread + 1 })),
+      // The list shows the new name at once; the open thread's customer panel is read again.
+      customer: (c) => {
+        setItems((prev) => prev.map((i) => (i.customer.id === c.id ? { ...i, customer: { ...i.customer, displayName: c.displayName } } : i)));
+        const open = itemsRef.current.find((i) => i.id === selectedRef.current);
+        if (selectedRef.current && (!open || open.customer.id === c.id)) setThreadVersion((v) => v + 1);
+      },
+      presence: (p) => setMembers((prev) => prev.map((m) => (m.id === p.memberId ? { ...m, presence: p.presence } : m))),
       resync: refetchAll,
       unauthorized: onLogout,
       connected: setConnected,
@@ -191,7 +211,8 @@ export function Console({ token, onLogout, setLang, setTz }: ConsoleProps) {
           ))}
         </nav>
         <span className={`dot ${connected ? 'on' : 'off'}`} aria-hidden="true" />
-        <NotificationBell state={notifications} onRead={markRead} />
+        {me && <PresenceToggle memberId={me.member.id} onError={guard} />}
+        <NotificationBell state={notifications} members={members} onRead={markRead} onOpen={(id) => (setView('inbox'), setSelected(id))} />
         <LangSwitch setLang={setLang} />
         <button type="button" onClick={onLogout}>
           {t('logout')}

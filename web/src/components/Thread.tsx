@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError, type ConversationDetail, type Me, type Member, type Message, ok } from '../api/client';
 import { formatTime, useI18n } from '../i18n';
 import { Actions } from './Actions';
+import { Attachment } from './Attachment';
 import { Composer } from './Composer';
 import { CustomerPanel } from './CustomerPanel';
 
@@ -35,8 +36,12 @@ export function Thread({ id, me, members, version, liveMessage, onBack, onChange
       setMessages([...page.items].reverse());
       setGone(false);
     } catch (e) {
-      if (e instanceof ApiError && e.status === 404) setGone(true);
-      else onError(e);
+      if (e instanceof ApiError && e.status === 404) {
+        // No longer readable (conversation.removed, lost permissions): what was shown goes too.
+        setGone(true);
+        setDetail(null);
+        setMessages([]);
+      } else onError(e);
     }
   }, [id, onError]);
 
@@ -50,6 +55,9 @@ export function Thread({ id, me, members, version, liveMessage, onBack, onChange
   }, [liveMessage, id]);
 
   if (!id) return <section className="thread placeholder">{t('selectConversation')}</section>;
+  const can = (p: string) => (me?.permissions as string[] | undefined)?.includes(p) ?? false;
+  // Read only: visible through previously_handled alone, or no way to write here at all.
+  const readOnly = detail ? detail.readOnly || (!can('conversation.reply') && !can('conversation.note')) : false;
   const name = (memberId?: string) => members.find((m) => m.id === memberId)?.displayName ?? '';
   return (
     <section className="thread" aria-label={detail?.customer.displayName ?? t('conversations')}>
@@ -70,7 +78,12 @@ export function Thread({ id, me, members, version, liveMessage, onBack, onChange
           {t('gone')}
         </p>
       )}
-      {detail && me && !gone && <Actions detail={detail} me={me} members={members} onDone={() => (load(), onChanged())} onError={onError} />}
+      {detail && !gone && readOnly && (
+        <p role="status" className="read-only-banner" data-testid="read-only">
+          <strong>{t('readOnly')}</strong> {detail.readOnly ? t('inbox.readOnlyHandled') : t('inbox.readOnlyNoPermission')}
+        </p>
+      )}
+      {detail && me && !gone && <Actions detail={detail} me={me} onDone={() => (load(), onChanged())} onError={onError} />}
       <div className="thread-body">
         <ol className="messages" aria-live="polite">
           {messages.map((m) => (
@@ -78,22 +91,31 @@ export function Thread({ id, me, members, version, liveMessage, onBack, onChange
               <div className="bubble">
                 {m.kind === 'note' && <span className="tag">{t('noteLabel')}</span>}
                 {m.redacted ? <em className="redacted">{t('private')}</em> : <span className="text">{m.text}</span>}
-                {!m.redacted &&
-                  m.attachments?.map((a) =>
-                    a.type === 'image' && a.url ? <img key={a.id} src={a.url} alt={a.fileName ?? ''} /> : a.type === 'sticker' && a.stickerUrl ? <img key={a.id} src={a.stickerUrl} alt="sticker" /> : null,
-                  )}
+                {!m.redacted && m.attachments.length > 0 && (
+                  <div className="attachments">
+                    {m.attachments.map((a) => (
+                      <Attachment key={a.id} a={a} />
+                    ))}
+                  </div>
+                )}
               </div>
               <div className="msg-meta">
                 {m.sender.type === 'member' && m.sender.memberId ? `${name(m.sender.memberId)} · ` : ''}
                 <time dateTime={m.createdAt}>{formatTime(m.createdAt, lang, tz)}</time>
-                {m.status && <span className={`delivery ${m.status}`}> · {t(`delivery.${m.status}`)}</span>}
+                {m.status && (
+                  <span className={`delivery ${m.status}`} data-testid="delivery" title={m.error ?? undefined}>
+                    {' '}
+                    · {t(`delivery.${m.status}`)}
+                    {m.status === 'failed' && m.error ? ` (${m.error})` : ''}
+                  </span>
+                )}
               </div>
             </li>
           ))}
         </ol>
-        {detail && <CustomerPanel customer={detail.customer} />}
+        {detail && me && <CustomerPanel customer={detail.customer} me={me} members={members} readOnly={detail.readOnly} onError={onError} />}
       </div>
-      {detail && me && !gone && !detail.readOnly && <Composer id={id} permissions={me.permissions} onSent={(m) => setMessages((prev) => (prev.some((x) => x.id === m.id) ? prev : [...prev, m]))} onError={onError} />}
+      {detail && me && !gone && !readOnly && <Composer id={id} meId={me.member.id} permissions={me.permissions} members={members} onSent={(m) => setMessages((prev) => (prev.some((x) => x.id === m.id) ? prev : [...prev, m]))} onError={onError} />}
     </section>
   );
 }

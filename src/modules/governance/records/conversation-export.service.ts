@@ -4,8 +4,12 @@ import { Permission } from '../../access/permissions';
 import type { Viewer } from '../../access/viewer';
 import { AuditService, csvLine } from '../../audit/audit.service';
 import { ConversationDetail, ConversationReadService } from '../../conversations/conversation-read.service';
-import type { MessageView } from '../../conversations/message.presenter';
+import { MessageView, presentMessage } from '../../conversations/message.presenter';
+import { MessageRepository } from '../../conversations/message.repository';
 import { UnitOfWork } from '../../events/unit-of-work';
+
+/** Messages per query while building a transcript. */
+export const EXPORT_PAGE = 100;
 
 export interface Transcript {
   exportedAt: string;
@@ -24,21 +28,28 @@ export class ConversationExportService {
   constructor(
     private readonly policy: AccessPolicy,
     private readonly reads: ConversationReadService,
+    private readonly messages: MessageRepository,
     private readonly audit: AuditService,
     private readonly uow: UnitOfWork,
   ) {}
 
   async transcript(viewer: Viewer, id: string, format: 'json' | 'csv'): Promise<Transcript> {
-    await this.policy.requireReadable(viewer, id);
-    this.policy.assertPermissions(viewer, [Permission.ConversationExport]);
+    // The one readability check (404 before the permission's 403): the detail asks the AccessPolicy.
     const conversation = await this.reads.detail(viewer, id);
+    this.policy.assertPermissions(viewer, [Permission.ConversationExport]);
+    // Readable once is readable for the export: the pages below come straight from the repository,
+    // presented (redacted) exactly as the inbox presents them to this viewer.
+    const seesPrivate = this.policy.seesPrivateContent(viewer);
     const messages: MessageView[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.reads.messagesOf(viewer, id, 100, cursor);
-      messages.push(...page.items);
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
+    let before: { createdAt: string; id: string } | null = null;
+    for (;;) {
+      const rows = await this.messages.pageOf(viewer.orgId, id, EXPORT_PAGE, before);
+      const page = rows.slice(0, EXPORT_PAGE);
+      messages.push(...page.map((m) => presentMessage(m, seesPrivate)));
+      if (rows.length <= EXPORT_PAGE) break;
+      const last = page[page.length - 1];
+      before = { createdAt: last.createdKey, id: last.id };
+    }
     messages.reverse();
     await this.uow.run(() =>
       this.audit.record(viewer.orgId, { actorId: viewer.memberId, action: 'conversation.exported', targetType: 'conversation', targetId: id, after: { format, messages: messages.length } }),

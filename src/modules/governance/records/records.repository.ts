@@ -12,7 +12,8 @@ export interface ErasedCounts {
 
 /**
  * Erasure and retention: the only statements that delete inbox history. They run inside a unit
- * of work and cover every table that holds a customer's words or files.
+ * of work and cover every table that holds a customer's words or files. The orphan-file sweep
+ * asks here which stored files a row still names.
  */
 @Injectable()
 export class RecordsRepository {
@@ -56,6 +57,18 @@ export class RecordsRepository {
     const conversations = await count(`DELETE FROM conversations WHERE org_id = $1 AND id = ANY($2::uuid[]) RETURNING 1 AS n`, [orgId, conversationIds]);
     await tx.query(`DELETE FROM customers WHERE org_id = $1 AND id = $2`, [orgId, customerId]);
     return { conversations, messages, attachments, bindings: binding?.n ?? 0, notifications };
+  }
+
+  /** Every org: the orphan-file sweep visits each (across orgs by design, then works per org). */
+  async allOrgIds(): Promise<string[]> {
+    const rows: { id: string }[] = await this.db.manager.query(`SELECT id FROM orgs ORDER BY id`);
+    return rows.map((r) => r.id);
+  }
+
+  /** Those of `keys` that an attachment row of the org names as its stored file. */
+  async referencedStorageKeys(orgId: string, keys: readonly string[]): Promise<Set<string>> {
+    const rows: { storage_key: string }[] = await this.db.manager.query(`SELECT storage_key FROM attachments WHERE org_id = $1 AND storage_key = ANY($2::text[])`, [orgId, keys]);
+    return new Set(rows.map((r) => r.storage_key));
   }
 
   /** Orgs with a retention period. */

@@ -7,6 +7,7 @@ import { QueueName } from '../../../infra/queue/queues';
 import { queueCall } from '../../../infra/queue/unavailable';
 import { AuditService } from '../../audit/audit.service';
 import { UnitOfWork } from '../../events/unit-of-work';
+import { OrgRepository } from '../../orgs/org.repository';
 import { ApplyRetentionJob, RetentionSweepJob } from '../governance.jobs';
 import { CustomerErasureService } from './customer-erasure.service';
 import { RecordsRepository } from './records.repository';
@@ -25,6 +26,7 @@ export class RetentionService implements OnApplicationBootstrap {
 
   constructor(
     private readonly records: RecordsRepository,
+    private readonly orgs: OrgRepository,
     private readonly erasure: CustomerErasureService,
     private readonly audit: AuditService,
     private readonly uow: UnitOfWork,
@@ -53,7 +55,7 @@ export class RetentionService implements OnApplicationBootstrap {
 
   /** Applies one org's retention now; returns what it deleted. */
   async apply(orgId: string): Promise<{ messages: number; attachments: number }> {
-    const days = (await this.records.orgsWithRetention()).find((o) => o.id === orgId)?.retention_days;
+    const days = (await this.orgs.find(orgId))?.retentionDays;
     if (!days) return { messages: 0, attachments: 0 };
     const total = { messages: 0, attachments: 0 };
     for (;;) {

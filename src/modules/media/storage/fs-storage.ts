@@ -1,9 +1,9 @@
 import { randomBytes } from 'crypto';
-import { createWriteStream, promises as fs } from 'fs';
+import { createWriteStream, Dirent, promises as fs } from 'fs';
 import { dirname, join, resolve } from 'path';
 import { Readable } from 'stream';
 import { pipeline } from 'stream/promises';
-import { assertKey, ByteLimit, ByteRange, ObjectStorage } from './object-storage';
+import { assertKey, ByteLimit, ByteRange, ObjectStorage, StoredObject } from './object-storage';
 
 /**
  * Objects as files under one directory (`STORAGE_DIR`). A write goes to a temporary file that
@@ -74,5 +74,29 @@ export class FsStorage implements ObjectStorage {
 
   async delete(key: string): Promise<void> {
     await fs.rm(this.path(key), { force: true });
+  }
+
+  /** Files under the prefix's directory (a prefix names a directory: `<orgId>/`), temporary ones included. */
+  async *list(prefix: string): AsyncIterable<StoredObject> {
+    const dir = join(this.root, ...prefix.split('/').filter(Boolean));
+    if (!dir.startsWith(this.root)) throw new Error(`invalid storage prefix: ${prefix}`);
+    const walk = async function* (abs: string, rel: string): AsyncGenerator<StoredObject> {
+      let entries: Dirent[];
+      try {
+        entries = await fs.readdir(abs, { withFileTypes: true });
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw e;
+      }
+      for (const e of entries) {
+        const key = rel ? `${rel}/${e.name}` : e.name;
+        if (e.isDirectory()) yield* walk(join(abs, e.name), key);
+        else if (e.isFile()) {
+          const st = await fs.stat(join(abs, e.name)).catch(() => null);
+          if (st) yield { key, modifiedAt: st.mtime };
+        }
+      }
+    };
+    yield* walk(dir, prefix.split('/').filter(Boolean).join('/'));
   }
 }

@@ -19,6 +19,13 @@ export interface ObjectStorage {
   /** The object's size, or null when missing. */
   head(key: string): Promise<{ size: number } | null>;
   delete(key: string): Promise<void>;
+  /** Every object whose key starts with `prefix`, with its last write time (the orphan sweep walks it). */
+  list(prefix: string): AsyncIterable<StoredObject>;
+}
+
+export interface StoredObject {
+  key: string;
+  modifiedAt: Date;
 }
 
 export const OBJECT_STORAGE = Symbol('ObjectStorage');
