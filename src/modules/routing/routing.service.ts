@@ -96,7 +96,7 @@ export class RoutingService {
     const { facts } = await this.policy.requireAction(viewer, conversationId, Permission.ConversationAssign);
     const orgId = viewer.orgId;
     const channelAccountId = facts.channelAccountId;
-    const snap = await this.directory.get(orgId);
+    const snap = await this.directory.get(orgId, facts.directoryVersion);
     const eligible = [...snap.byId.values()].filter((v) => this.policy.canHold(v, channelAccountId)).sort((a, b) => a.displayName.localeCompare(b.displayName) || (a.memberId < b.memberId ? -1 : 1));
     const ids = eligible.map((v) => v.memberId);
     const [presence, loads] = await Promise.all([this.presence.presenceOf(orgId, ids), this.repo.loads(orgId, ids)]);
