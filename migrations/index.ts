@@ -19,6 +19,7 @@ import { ReportYearRollups1765100010000 } from './1765100010000-ReportYearRollup
 import { SearchMessageGrams1765100100000 } from './1765100100000-SearchMessageGrams';
 import { AttachmentStorageKeys1765100200000 } from './1765100200000-AttachmentStorageKeys';
 import { RoutingMemberClaim1765100300000 } from './1765100300000-RoutingMemberClaim';
+import { OutboxRelayedTo1765100400000 } from './1765100400000-OutboxRelayedTo';
 
 /** Every migration, in order. Listed explicitly so ts-node, jest and the built server load the same set. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   SearchMessageGrams1765100100000,
   AttachmentStorageKeys1765100200000,
   RoutingMemberClaim1765100300000,
+  OutboxRelayedTo1765100400000,
 ];

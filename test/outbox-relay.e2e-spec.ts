@@ -13,10 +13,11 @@ import { startTestApp, TestApp } from './support/test-app';
  * after the commit. Server A commits webhooks and replies but "dies" before relaying their
  * events (its relay is cut off, then the app is closed); server B, sharing the database and
  * Redis, picks the events up once A's lease runs out, and the sockets, the outbound sends and
- * the event table all show each change exactly once.
+ * the event table all show each change exactly once. The lease is long and is ended by the test
+ * once B's socket is connected: B must not relay before anyone listens, however slowly it starts.
  */
 describe('transactional outbox: committed changes survive the committing process', () => {
-  const LEASE_SECONDS = '1';
+  const LEASE_SECONDS = '60';
   let a: TestApp;
   let b: TestApp | undefined;
   let org: SeedOrg;
@@ -62,9 +63,11 @@ describe('transactional outbox: committed changes survive the committing process
     await a.app.close();
     aClosed = true;
 
-    // Server B starts after A is gone; the socket is on B.
+    // Server B starts after A is gone; the socket is on B. Then A's lease runs out.
     b = await startTestApp(env(), { listen: true, shareWith: a });
     managerA = await connectInbox(b.url!, org.managerA.token);
+    const [{ expired }] = await b.query(`WITH e AS (UPDATE event_outbox SET lease_until = now() - interval '1 second' RETURNING 1) SELECT count(*)::int AS expired FROM e`);
+    expect(expired).toBe(dropped.length);
     await eventually(async () => managerA!.of('message.created').some((m) => m.id === sent.body.id), 15000);
     await drainQueues(b.app, 20000);
 

@@ -4,6 +4,7 @@ import Redis from 'ioredis';
 import { ServerOptions } from 'socket.io';
 import { socketCorsFor } from '../../modules/auth/cross-origin';
 import { APP_CONFIG, AppConfig } from '../config/app.config';
+import { guardCommands, SUBSCRIBE_COMMANDS } from './guard-commands';
 import { createRecoverableAdapter } from './recoverable-redis-adapter';
 import { closeRedis, redisFailureLogger } from './socket-recovery';
 
@@ -51,7 +52,7 @@ export class RedisIoAdapter extends IoAdapter {
     this.sub.on('error', redisFailureLogger(this.logger, 'socket.io Redis (subscribe) connection'));
     const commandFailed = redisFailureLogger(this.logger, 'socket.io Redis command failed');
     guardCommands(this.pub, ['publish'], commandFailed);
-    guardCommands(this.sub, ['psubscribe', 'subscribe', 'punsubscribe', 'unsubscribe'], commandFailed);
+    guardCommands(this.sub, SUBSCRIBE_COMMANDS, commandFailed);
     const readerError = redisFailureLogger(this.logger, 'socket.io Redis (stream reader) connection');
     const readerConnection = () => {
       const c = this.pub!.duplicate();
@@ -87,18 +88,3 @@ export class RedisIoAdapter extends IoAdapter {
   }
 }
 
-/**
- * The adapter library calls these without handling the promise; a failure (Redis down, the
- * connection closed at shutdown) must be logged, never become an unhandled rejection.
- */
-function guardCommands(client: Redis, names: readonly string[], onError: (e: unknown) => void): void {
-  const target = client as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
-  for (const name of names) {
-    const original = target[name].bind(client);
-    target[name] = (...args: unknown[]) =>
-      original(...args).catch((e: unknown) => {
-        onError(e);
-        return 0;
-      });
-  }
-}

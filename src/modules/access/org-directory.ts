@@ -3,6 +3,7 @@ import { ConfigType } from '@nestjs/config';
 import Redis from 'ioredis';
 import { appConfig } from '../../infra/config/app.config';
 import { Db } from '../../infra/database/db';
+import { guardCommands, SUBSCRIBE_COMMANDS } from '../../infra/redis/guard-commands';
 import { REDIS } from '../../infra/redis/redis.module';
 import { unitAncestorIds } from '../units/unit.entity';
 import type { ConversationFacts } from './folder-rules';
@@ -125,12 +126,15 @@ export class OrgDirectory implements OnModuleInit, OnApplicationShutdown {
   async onModuleInit(): Promise<void> {
     this.sub = this.redis.duplicate({ lazyConnect: true, maxRetriesPerRequest: null });
     let lastWarned = 0;
-    this.sub.on('error', (e: Error) => {
+    const warn = (e: unknown) => {
       // ioredis retries every few hundred ms during an outage: one line per half minute is enough.
       if (Date.now() - lastWarned < 30_000) return;
       lastWarned = Date.now();
-      this.logger.warn(`directory invalidation channel: ${e.message} (retrying; copies are still checked by version)`);
-    });
+      this.logger.warn(`directory invalidation channel: ${(e as Error)?.message ?? String(e)} (retrying; copies are still checked by version)`);
+    };
+    this.sub.on('error', warn);
+    // ioredis re-subscribes on reconnect without handling the promise (shutdown right after Redis is back).
+    guardCommands(this.sub, SUBSCRIBE_COMMANDS, warn);
     this.sub.on('message', (_channel: string, orgId: string) => (this.cache.delete(orgId), this.ready.delete(orgId)));
     // Missed messages while reconnecting are harmless: versions catch what matters.
     this.sub.on('ready', () => (this.cache.clear(), this.ready.clear()));

@@ -31,9 +31,9 @@ const CLAIM_EXPIRED = `
     UPDATE event_outbox o SET lease_until = now() + make_interval(secs => $2), attempts = o.attempts + 1
      WHERE o.event_id IN (SELECT event_id FROM event_outbox WHERE lease_until < now()
                           ORDER BY event_id LIMIT $1 FOR UPDATE SKIP LOCKED)
-    RETURNING o.event_id, o.attempts
+    RETURNING o.event_id, o.attempts, o.relayed_to
   )
-  SELECT e.id::text AS id, e.org_id, e.type, e.actor_id, e.conversation_id, e.customer_id, e.data, e.occurred_at, c.attempts
+  SELECT e.id::text AS id, e.org_id, e.type, e.actor_id, e.conversation_id, e.customer_id, e.data, e.occurred_at, c.attempts, c.relayed_to
     FROM claimed c JOIN domain_events e ON e.id = c.event_id ORDER BY e.id`;
 
 /** Owner of `domain_events` (append-only) and `event_outbox` (what is still to be relayed). */
@@ -68,7 +68,7 @@ export class DomainEventRepository {
 
   /** Events whose lease ran out (their relay failed or its process died), leased anew to this process. */
   async claimExpired(limit: number, leaseSeconds: number): Promise<(StoredEvent & { attempts: number })[]> {
-    const rows = await preparedQuery<EventRow & { attempts: number }>(this.db.manager, CLAIM_EXPIRED, [limit, leaseSeconds]);
+    const rows = await preparedQuery<EventRow & { attempts: number; relayed_to: string[] }>(this.db.manager, CLAIM_EXPIRED, [limit, leaseSeconds]);
     return rows.map((r) => ({
       id: r.id,
       orgId: r.org_id,
@@ -79,6 +79,7 @@ export class DomainEventRepository {
       data: r.data,
       occurredAt: r.occurred_at,
       attempts: r.attempts,
+      relayedTo: r.relayed_to.length > 0 ? r.relayed_to : undefined,
     }) as StoredEvent & { attempts: number });
   }
 
@@ -87,13 +88,20 @@ export class DomainEventRepository {
     await preparedQuery(this.db.manager, `DELETE FROM event_outbox WHERE event_id = ANY($1::bigint[])`, [ids]);
   }
 
-  /** A failed relay: try again after `retrySeconds` (another process may pick it up). */
-  async retryLater(ids: readonly string[], error: string, retrySeconds: number): Promise<void> {
+  /**
+   * A failed relay: try again after `retrySeconds` (another process may pick it up). `relayedTo`
+   * (one entry per id) names the subscribers each event already reached; the retry skips them.
+   */
+  async retryLater(ids: readonly string[], relayedTo: readonly (readonly string[])[], error: string, retrySeconds: number): Promise<void> {
     if (ids.length === 0) return;
+    // Subscriber names hold no comma: one text per id keeps the statement a single unnest.
     await preparedQuery(
       this.db.manager,
-      `UPDATE event_outbox SET lease_until = now() + make_interval(secs => $2), last_error = $3 WHERE event_id = ANY($1::bigint[])`,
-      [ids, retrySeconds, error.slice(0, 1000)],
+      `UPDATE event_outbox o SET lease_until = now() + make_interval(secs => $3), last_error = $4,
+              relayed_to = CASE WHEN u.relayed_to = '' THEN o.relayed_to ELSE string_to_array(u.relayed_to, ',') END
+         FROM unnest($1::bigint[], $2::text[]) AS u(event_id, relayed_to)
+        WHERE o.event_id = u.event_id`,
+      [ids, relayedTo.map((r) => r.join(',')), retrySeconds, error.slice(0, 1000)],
     );
   }
 

@@ -85,6 +85,8 @@ export type StoredEvent = DomainEvent & {
   id: string;
   occurredAt: Date;
   local?: { messages?: readonly MessageEntity[] };
+  /** Subscribers that already handled it in an earlier, partly failed relay: not run again. */
+  relayedTo?: string[];
 };
 
 export function isEvent<T extends DomainEventType>(e: StoredEvent, type: T): e is StoredEvent & DomainEventEnvelope<T> {

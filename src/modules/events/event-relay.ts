@@ -49,8 +49,14 @@ interface Failure {
 
 interface Retry {
   ids: string[];
+  /** Per id: the subscribers that event already reached (a retry skips them). */
+  relayedTo: string[][];
   error: string;
   seconds: number;
+}
+
+function retryOf(events: readonly StoredEvent[], error: string, seconds: number): Retry {
+  return { ids: events.map((e) => e.id), relayedTo: events.map((e) => e.relayedTo ?? []), error, seconds };
 }
 
 /**
@@ -202,14 +208,14 @@ export class EventRelay implements OnApplicationBootstrap, BeforeApplicationShut
     let batch = events;
     // A dependency is down: these wait in the outbox too (no subscriber runs, no attempt is spent).
     if (this.outages.size > 0) {
-      await this.settle([], [{ ids: batch.map((e) => e.id), error: `waiting for ${[...this.outages.keys()].join(', ')}`, seconds: WAIT_SECONDS }]);
+      await this.settle([], [retryOf(batch, `waiting for ${[...this.outages.keys()].join(', ')}`, WAIT_SECONDS)]);
       return;
     }
     // Events that waited for an outage are still in the outbox: events committed since queue behind them (commit order).
     if (this.catchingUp) {
       const fresh = batch.filter((e) => !isClaimed(e));
       if (fresh.length > 0) {
-        await this.settle([], [{ ids: fresh.map((e) => e.id), error: 'queued behind events that waited for an outage', seconds: WAIT_SECONDS }]);
+        await this.settle([], [retryOf(fresh, 'queued behind events that waited for an outage', WAIT_SECONDS)]);
         batch = batch.filter(isClaimed);
         if (batch.length === 0) return;
       }
@@ -227,47 +233,55 @@ export class EventRelay implements OnApplicationBootstrap, BeforeApplicationShut
     if (this.outage(failures)) {
       // Every event of the batch waits: retrying them one by one would only wait on the same timeouts.
       this.markTransient(batch);
-      await this.settle([], [{ ids: batch.map((e) => e.id), error: summary(failures), seconds: WAIT_SECONDS }]);
+      await this.settle([], [retryOf(batch, summary(failures), WAIT_SECONDS)]);
       return;
     }
     // One poison event must not hold the others back: retry the batch one event at a time.
     const done: string[] = [];
-    const waiting: string[] = [];
+    const waiting: StoredEvent[] = [];
     const retries: Retry[] = [];
     for (const e of batch) {
       if (this.outages.size > 0) {
-        waiting.push(e.id);
+        waiting.push(e);
         continue;
       }
       const f = batch.length === 1 ? failures : await this.run([e]);
       if (f.length === 0) done.push(e.id);
       else if (this.outage(f)) {
         this.markTransient([e]);
-        waiting.push(e.id);
+        waiting.push(e);
       } else {
         this.transientIds.delete(e.id);
         const attempts = Math.max(1, (e as { attempts?: number }).attempts ?? 1);
-        retries.push({ ids: [e.id], error: summary(f), seconds: Math.min(RETRY_BASE_SECONDS * 2 ** (attempts - 1), RETRY_MAX_SECONDS) });
+        retries.push(retryOf([e], summary(f), Math.min(RETRY_BASE_SECONDS * 2 ** (attempts - 1), RETRY_MAX_SECONDS)));
       }
     }
-    if (waiting.length) retries.push({ ids: waiting, error: `waiting for ${[...this.outages.keys()].join(', ')}`, seconds: WAIT_SECONDS });
+    if (waiting.length) retries.push(retryOf(waiting, `waiting for ${[...this.outages.keys()].join(', ')}`, WAIT_SECONDS));
     await this.settle(done, retries);
   }
 
-  /** Runs every subscriber on the events; their failures (none: relayed). */
+  /**
+   * Runs every subscriber on the events it has not handled yet; their failures (none: relayed).
+   * A subscriber that succeeds is recorded on each event (`relayedTo`, kept in the outbox with a
+   * retry), so when another subscriber fails the retry does not run it twice: a socket gets each
+   * `message.created` once even when the notifications queue could not take its job.
+   */
   private async run(events: readonly StoredEvent[]): Promise<Failure[]> {
     const failures: Failure[] = [];
     for (const s of this.subscribers) {
+      const todo = events.filter((e) => !e.relayedTo?.includes(s.name));
+      if (todo.length === 0) continue;
       try {
         const t = performance.now();
-        await s.handle(events);
+        await s.handle(todo);
+        for (const e of todo) e.relayedTo = [...(e.relayedTo ?? []), s.name];
         if (this.cfg.logLevel === 'debug' || this.cfg.logLevel === 'trace') this.logger.debug(`  ${s.name}: ${(performance.now() - t).toFixed(1)} ms`);
       } catch (e) {
         const message = (e as Error)?.message ?? String(e);
         const unavailable = unavailableDependency(e);
         failures.push({ subscriber: s.name, message, unavailable });
         // An outage is reported once by declareOutage, not once per batch and subscriber.
-        if (!unavailable) this.logger.warn(`subscriber ${s.name} failed on ${events.length} event(s): ${message}`);
+        if (!unavailable) this.logger.warn(`subscriber ${s.name} failed on ${todo.length} event(s): ${message}`);
       }
     }
     return failures;
@@ -353,7 +367,7 @@ export class EventRelay implements OnApplicationBootstrap, BeforeApplicationShut
       await this.events.relayed(pendingDone);
       pendingDone = [];
       while (pending.length > 0) {
-        await this.events.retryLater(pending[0].ids, pending[0].error, pending[0].seconds);
+        await this.events.retryLater(pending[0].ids, pending[0].relayedTo, pending[0].error, pending[0].seconds);
         pending.shift();
       }
     } catch (e) {

@@ -178,22 +178,28 @@ export class RealtimeService {
     let failed = emits.length;
     if (results !== 'timeout') {
       failed = results.filter((ok) => !ok).length;
-      emits.forEach((e, i) => {
-        if (!results[i] || !e.messageId) return;
-        const reached = this.partial.get(e.messageId) ?? new Set<string>();
-        e.memberIds.forEach((id) => reached.add(id));
-        this.partial.delete(e.messageId); // re-inserted last: the oldest are dropped first
-        this.partial.set(e.messageId, reached);
-      });
-      for (const id of this.partial.keys()) {
-        if (this.partial.size <= MAX_PARTIAL_MESSAGES) break;
-        this.partial.delete(id);
-      }
+      emits.forEach((e, i) => results[i] && this.reached(e));
+    } else {
+      // An append Redis confirms late (it was only slow) still counts: the retry must skip its members.
+      for (const e of emits) void e.ok.then((ok) => ok && this.reached(e));
     }
     throw new DependencyUnavailableError(
       'redis',
       results === 'timeout' ? `${what}: Redis did not confirm ${emits.length} socket event(s) within ${PUBLISH_TIMEOUT_MS} ms` : `${what}: ${failed} of ${emits.length} socket event(s) not published`,
     );
+  }
+
+  /** Remembers who a `message.created` reached in a fan-out that failed elsewhere. */
+  private reached(e: Emit): void {
+    if (!e.messageId) return;
+    const reached = this.partial.get(e.messageId) ?? new Set<string>();
+    e.memberIds.forEach((id) => reached.add(id));
+    this.partial.delete(e.messageId); // re-inserted last: the oldest are dropped first
+    this.partial.set(e.messageId, reached);
+    for (const id of this.partial.keys()) {
+      if (this.partial.size <= MAX_PARTIAL_MESSAGES) break;
+      this.partial.delete(id);
+    }
   }
 
   /** `permissions.changed` with each member's new effective permissions and folders. */
