@@ -1,9 +1,9 @@
 import 'reflect-metadata';
-import * as argon2 from 'argon2';
 import { Client } from 'pg';
 import { encryptSecret } from '../src/infra/crypto/secrets-cipher';
 import { runMigrations } from '../src/infra/database/migrate';
 import { ALL_PERMISSIONS, BUILTIN_ROLE_PERMISSIONS } from '../src/modules/access/permissions';
+import { hashPassword } from '../src/modules/members/password-hash';
 
 /**
  * `npm run seed:large`: one organisation at benchmark scale, generated inside PostgreSQL
@@ -171,7 +171,7 @@ export async function seedLarge(o: SeedLargeOptions): Promise<{ orgId: string; l
     roleIds[key] = rows[0].id;
   }
 
-  const hash = await argon2.hash(LARGE_PASSWORD, { type: argon2.argon2id });
+  const hash = await hashPassword(LARGE_PASSWORD);
   await step(
     o,
     c,

@@ -1,10 +1,10 @@
 import 'reflect-metadata';
-import * as argon2 from 'argon2';
 import { randomUUID } from 'crypto';
 import { Client } from 'pg';
 import { isDeepStrictEqual } from 'util';
 import { runMigrations } from '../src/infra/database/migrate';
 import { ALL_PERMISSIONS, BUILTIN_ROLE_PERMISSIONS, Permission } from '../src/modules/access/permissions';
+import { hashPassword } from '../src/modules/members/password-hash';
 import { bucketOf } from '../src/modules/reports/histogram';
 import { localDay } from '../src/modules/reports/local-day';
 import { NO_MEMBER } from '../src/modules/reports/report.repository';
@@ -90,7 +90,7 @@ async function main(): Promise<void> {
     const { rows } = await c.query(`INSERT INTO roles (org_id, name, permissions, builtin) VALUES ($1, $2, $3, $4) RETURNING id`, [org.id, name, permissions, builtin]);
     roleIds[key] = rows[0].id;
   }
-  const hash = await argon2.hash(REPORT_PASSWORD, { type: argon2.argon2id });
+  const hash = await hashPassword(REPORT_PASSWORD);
   await step('units and members', () =>
     c.query(
       `INSERT INTO members (org_id, unit_id, role_id, email, display_name, password_hash)

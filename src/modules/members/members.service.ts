@@ -1,5 +1,4 @@
 import { ConflictException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
-import * as argon2 from 'argon2';
 import { decodeTimeIdCursor, Page, toPage } from '../../infra/http/pagination';
 import type { Viewer } from '../access/viewer';
 import { AuditService } from '../audit/audit.service';
@@ -10,6 +9,7 @@ import { UnitRepository } from '../units/unit.repository';
 import { CreateMemberDto, ListMembersQueryDto, MemberView, UpdateMemberDto } from './member.dto';
 import { MemberEntity } from './member.entity';
 import { MemberRepository } from './member.repository';
+import { hashPassword } from './password-hash';
 
 export const toMemberView = (m: MemberEntity): MemberView => ({
   id: m.id,
@@ -22,7 +22,7 @@ export const toMemberView = (m: MemberEntity): MemberView => ({
   createdAt: m.createdAt.toISOString(),
 });
 
-export const hashPassword = (password: string) => argon2.hash(password, { type: argon2.argon2id });
+export { hashPassword };
 
 @Injectable()
 export class MembersService {
