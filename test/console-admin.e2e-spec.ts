@@ -148,6 +148,12 @@ describe('agent console: admin pages in the browser', () => {
       expect(link).toMatchObject({ unit_id: org.units.central, channel_account_id: line.id, revoked_at: null });
       await shows(page.locator(`[data-binding-link]`), token!);
       await snap(page, 'admin-binding-qr');
+      // Revoked from the list (the API answers 204): the card says so, the link no longer binds.
+      await page.getByRole('button', { name: `停用 ${token}` }).click();
+      await shows(page.locator(`[data-binding-link].revoked`), '已停用');
+      expect(await page.locator('#bl-error').textContent()).toBe('');
+      const [revoked] = await t.query(`SELECT revoked_at FROM binding_links WHERE org_id = $1 AND token = $2`, [org.orgId, token]);
+      expect(revoked.revoked_at).not.toBeNull();
 
       // Audit log: the role change is there, and the CSV download carries it.
       await openTab(page, '稽核紀錄');

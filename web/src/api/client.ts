@@ -46,12 +46,20 @@ const auth: Middleware = {
 export const api = createClient<paths>({ baseUrl: window.location.origin });
 api.use(auth);
 
+function apiError(error: unknown, response: Response): ApiError {
+  const msg = (error as { message?: string | string[] } | undefined)?.message;
+  return new ApiError(response.status, Array.isArray(msg) ? msg.join('; ') : (msg ?? response.statusText));
+}
+
 /** Unwraps an openapi-fetch result: the typed data, or an ApiError with the server's message. */
 export async function ok<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
   const { data, error, response } = await call;
-  if (!response.ok || data === undefined) {
-    const msg = (error as { message?: string | string[] } | undefined)?.message;
-    throw new ApiError(response.status, Array.isArray(msg) ? msg.join('; ') : (msg ?? response.statusText));
-  }
+  if (!response.ok || data === undefined) throw apiError(error, response);
   return data;
+}
+
+/** Unwraps a call answered with 204 (a DELETE has no body for `ok()` to return); a refusal is an ApiError as in `ok()`. */
+export async function noContent(call: Promise<{ error?: unknown; response: Response }>): Promise<void> {
+  const { error, response } = await call;
+  if (!response.ok) throw apiError(error, response);
 }

@@ -29,7 +29,7 @@ const PAGE = 25;
 
 /** The console's top-level views; each beside the inbox shows only with its permission. */
 export type View = 'inbox' | 'search' | 'reports' | 'admin';
-const ADMIN_PERMISSIONS = ['org.manage', 'binding.manage', 'audit.view'];
+const ADMIN_PERMISSIONS = ['org.manage', 'binding.manage', 'audit.view', 'canned.manage'];
 export function viewsFor(me: Me | null): View[] {
   if (!me) return ['inbox'];
   const has = (p: string) => (me.permissions as string[]).includes(p);

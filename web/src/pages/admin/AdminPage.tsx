@@ -4,12 +4,14 @@ import type { PageProps } from '../page-props';
 import { hasPermission } from './admin-shared';
 import { AuditAdmin } from './AuditAdmin';
 import { BindingLinksAdmin } from './BindingLinksAdmin';
+import { CannedAdmin } from './CannedAdmin';
 import { ChannelsAdmin } from './ChannelsAdmin';
 import { MembersAdmin } from './MembersAdmin';
+import { OrgSettingsAdmin } from './OrgSettingsAdmin';
 import { RolesAdmin } from './RolesAdmin';
 import { UnitsAdmin } from './UnitsAdmin';
 
-type Tab = 'units' | 'roles' | 'members' | 'channels' | 'binding' | 'audit';
+type Tab = 'units' | 'roles' | 'members' | 'channels' | 'canned' | 'binding' | 'audit' | 'org';
 
 /** Each tab with the permission its server routes require, so a tab never opens onto 403s. */
 const TABS: { tab: Tab; permission: string }[] = [
@@ -17,8 +19,10 @@ const TABS: { tab: Tab; permission: string }[] = [
   { tab: 'roles', permission: 'org.manage' },
   { tab: 'members', permission: 'org.manage' },
   { tab: 'channels', permission: 'org.manage' },
+  { tab: 'canned', permission: 'canned.manage' },
   { tab: 'binding', permission: 'binding.link' },
   { tab: 'audit', permission: 'audit.view' },
+  { tab: 'org', permission: 'org.manage' },
 ];
 
 /** The admin view: one tab per area, arrow keys move between tabs (WAI-ARIA tabs, automatic activation). */
@@ -67,8 +71,10 @@ export function AdminPage(props: PageProps) {
           {current === 'roles' && <RolesAdmin {...props} />}
           {current === 'members' && <MembersAdmin {...props} />}
           {current === 'channels' && <ChannelsAdmin {...props} />}
+          {current === 'canned' && <CannedAdmin {...props} />}
           {current === 'binding' && <BindingLinksAdmin {...props} />}
           {current === 'audit' && <AuditAdmin {...props} />}
+          {current === 'org' && <OrgSettingsAdmin {...props} />}
         </div>
       )}
     </main>

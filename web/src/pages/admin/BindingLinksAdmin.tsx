@@ -1,5 +1,5 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { api, ok, type Schemas } from '../../api/client';
+import { api, ok, type Schemas, noContent } from '../../api/client';
 import { formatTime, useI18n } from '../../i18n';
 import type { PageProps } from '../page-props';
 import { CopyButton, FormError, indented, subtreeOf, treeOrder, useFormError, useUnits } from './admin-shared';
@@ -65,7 +65,7 @@ export function BindingLinksAdmin({ me, members, onError }: PageProps) {
   const revoke = async (id: string) => {
     clear();
     try {
-      await ok(api.DELETE('/api/v1/binding-links/{id}', { params: { path: { id } } }));
+      await noContent(api.DELETE('/api/v1/binding-links/{id}', { params: { path: { id } } }));
       if (created?.id === id) setCreated(null);
       await loadLinks(unitId);
     } catch (err) {

@@ -1,31 +1,21 @@
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { api, ok, type Schemas } from '../../api/client';
+import { type FormEvent, useState } from 'react';
+import { api, ok, type Schemas, noContent } from '../../api/client';
 import { useI18n } from '../../i18n';
 import type { PageProps } from '../page-props';
-import { CopyButton, FormError, useFormError } from './admin-shared';
+import { CopyButton, FormError, useFormError, useLoaded } from './admin-shared';
 import { ChannelEditor } from './ChannelEditor';
+import { DeleteControl } from './DeleteControl';
 
 export type ChannelAccount = Schemas['ChannelAccountDto'];
 export const CHANNEL_TYPES = ['line', 'messenger', 'instagram', 'whatsapp'] as const;
 export type ChannelType = (typeof CHANNEL_TYPES)[number];
 export const CHANNEL_NAMES: Record<ChannelType, string> = { line: 'LINE', messenger: 'Messenger', instagram: 'Instagram', whatsapp: 'WhatsApp' };
 
-/** Connected provider accounts with the webhook URL to paste into each provider; secrets are write-only. */
+/** Connected provider accounts with the webhook URL to paste into each provider; secrets are write-only. An account is disconnected with a confirmation. */
 export function ChannelsAdmin({ onError }: PageProps) {
   const { t } = useI18n();
-  const [accounts, setAccounts] = useState<ChannelAccount[] | null>(null);
+  const [accounts, load] = useLoaded(async () => (await ok(api.GET('/api/v1/channel-accounts'))).items, onError);
   const [editing, setEditing] = useState<string | null>(null);
-
-  const load = useCallback(async () => {
-    try {
-      setAccounts((await ok(api.GET('/api/v1/channel-accounts'))).items);
-    } catch (e) {
-      onError(e);
-    }
-  }, [onError]);
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   if (!accounts) return <p>{t('admin.loading')}</p>;
   return (
@@ -46,6 +36,16 @@ export function ChannelsAdmin({ onError }: PageProps) {
               </div>
               <WebhookUrl account={a} where="list" />
               {editing === a.id && <ChannelEditor account={a} onSaved={load} onError={onError} />}
+              <DeleteControl
+                id={a.id}
+                name={a.name}
+                remove={() => noContent(api.DELETE('/api/v1/channel-accounts/{id}', { params: { path: { id: a.id } } }))}
+                onDeleted={async () => {
+                  if (editing === a.id) setEditing(null);
+                  await load();
+                }}
+                onError={onError}
+              />
             </li>
           ))}
         </ul>

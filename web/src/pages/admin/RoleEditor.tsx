@@ -1,7 +1,8 @@
 import { type FormEvent, useState } from 'react';
-import { api, ok } from '../../api/client';
+import { api, ok, noContent } from '../../api/client';
 import { useI18n } from '../../i18n';
 import { FormError, Saved, useFormError } from './admin-shared';
+import { DeleteControl } from './DeleteControl';
 import type { PermissionInfo, Role } from './RolesAdmin';
 
 const GROUPS = ['inbox', 'folder', 'conversation', 'customer', 'binding', 'admin', 'feature'] as const;
@@ -20,7 +21,19 @@ const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.l
  * never trips the server's rule; a refusal (e.g. binding notifications without a bound-customer
  * folder, 422) is shown beside the form in the server's words.
  */
-export function RoleEditor({ role, catalog, onSaved, onError }: { role: Role | null; catalog: PermissionInfo[]; onSaved: (r: Role) => Promise<void>; onError: (e: unknown) => void }) {
+export function RoleEditor({
+  role,
+  catalog,
+  onSaved,
+  onDeleted,
+  onError,
+}: {
+  role: Role | null;
+  catalog: PermissionInfo[];
+  onSaved: (r: Role) => Promise<void>;
+  onDeleted: () => Promise<void>;
+  onError: (e: unknown) => void;
+}) {
   const { t, lang } = useI18n();
   const fixed = role?.builtinKey === 'administrator';
   const [name, setName] = useState(role?.name ?? '');
@@ -133,6 +146,10 @@ export function RoleEditor({ role, catalog, onSaved, onError }: { role: Role | n
         </button>
         <Saved show={saved} />
       </div>
+      {/* Built-in roles are never deleted; a custom one only once no member holds it (the server's 409 says how many do). */}
+      {role && !role.builtin && (
+        <DeleteControl id={role.id} name={role.name} remove={() => noContent(api.DELETE('/api/v1/roles/{id}', { params: { path: { id: role.id } } }))} onDeleted={onDeleted} onError={onError} />
+      )}
     </form>
   );
 }

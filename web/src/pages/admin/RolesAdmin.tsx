@@ -58,6 +58,10 @@ export function RolesAdmin({ onError }: PageProps) {
             await load();
             setSelected(saved.id);
           }}
+          onDeleted={async () => {
+            setSelected(null);
+            await load();
+          }}
           onError={onError}
         />
       ) : (

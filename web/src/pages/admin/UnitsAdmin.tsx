@@ -1,13 +1,14 @@
 import { type FormEvent, useState } from 'react';
-import { api, ok, type Unit } from '../../api/client';
+import { api, ok, type Unit, noContent } from '../../api/client';
 import { useI18n } from '../../i18n';
 import type { PageProps } from '../page-props';
 import { FormError, Saved, treeOrder, useFormError, useUnits } from './admin-shared';
+import { DeleteControl } from './DeleteControl';
 
 const ROUTING = ['manual', 'round_robin', 'least_busy'] as const;
 type Routing = (typeof ROUTING)[number];
 
-/** The unit tree (indented by level): pick a unit, rename it, set its routing mode, add a unit under it. */
+/** The unit tree (indented by level): pick a unit, rename it, set its routing mode, add a unit under it, delete it. */
 export function UnitsAdmin({ onError }: PageProps) {
   const { t } = useI18n();
   const [units, reload] = useUnits(onError);
@@ -31,12 +32,24 @@ export function UnitsAdmin({ onError }: PageProps) {
           ))}
         </ul>
       </section>
-      {selected ? <UnitEditor key={selected.id} unit={selected} onChanged={reload} onCreated={(id) => (setSelectedId(id), reload())} onError={onError} /> : <p className="admin-muted">{t('admin.units.pick')}</p>}
+      {selected ? <UnitEditor key={selected.id} unit={selected} onChanged={reload} onCreated={(id) => (setSelectedId(id), reload())} onDeleted={() => (setSelectedId(null), reload())} onError={onError} /> : <p className="admin-muted">{t('admin.units.pick')}</p>}
     </div>
   );
 }
 
-function UnitEditor({ unit, onChanged, onCreated, onError }: { unit: Unit; onChanged: () => Promise<void>; onCreated: (id: string) => Promise<void>; onError: (e: unknown) => void }) {
+function UnitEditor({
+  unit,
+  onChanged,
+  onCreated,
+  onDeleted,
+  onError,
+}: {
+  unit: Unit;
+  onChanged: () => Promise<void>;
+  onCreated: (id: string) => Promise<void>;
+  onDeleted: () => Promise<void>;
+  onError: (e: unknown) => void;
+}) {
   const { t } = useI18n();
   const [name, setName] = useState(unit.name);
   const [routing, setRouting] = useState<Routing>(unit.routing);
@@ -108,6 +121,10 @@ function UnitEditor({ unit, onChanged, onCreated, onError }: { unit: Unit; onCha
           <button type="submit">{t('admin.create')}</button>
         </div>
       </form>
+      {/* The root unit is the org itself and is never deleted; any other unit only when empty (the server says what is left in it). */}
+      {unit.parentId !== null && (
+        <DeleteControl id={unit.id} name={unit.name} remove={() => noContent(api.DELETE('/api/v1/units/{id}', { params: { path: { id: unit.id } } }))} onDeleted={onDeleted} onError={onError} />
+      )}
     </section>
   );
 }

@@ -1,15 +1,21 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError, type Me, ok, type Unit } from '../../api/client';
 import { useI18n } from '../../i18n';
 
 export const hasPermission = (me: Me, p: string) => (me.permissions as string[]).includes(p);
 
-/** The org's units, loaded once per tab and reloaded after a change. */
-export function useUnits(onError: (e: unknown) => void): [Unit[] | null, () => Promise<void>] {
-  const [units, setUnits] = useState<Unit[] | null>(null);
+/**
+ * Data a tab loads when it opens and again after a change: [the data (null until loaded),
+ * reload, replace it (e.g. with what a save answered)]. A failed load goes to `onError`.
+ */
+export function useLoaded<T>(fetch: () => Promise<T>, onError: (e: unknown) => void): [T | null, () => Promise<void>, (value: T) => void] {
+  const [data, setData] = useState<T | null>(null);
+  // The latest fetch, without reloading on every render that passes a new closure.
+  const fetchRef = useRef(fetch);
+  fetchRef.current = fetch;
   const reload = useCallback(async () => {
     try {
-      setUnits((await ok(api.GET('/api/v1/units'))).items);
+      setData(await fetchRef.current());
     } catch (e) {
       onError(e);
     }
@@ -17,6 +23,12 @@ export function useUnits(onError: (e: unknown) => void): [Unit[] | null, () => P
   useEffect(() => {
     void reload();
   }, [reload]);
+  return [data, reload, setData];
+}
+
+/** The org's units, loaded once per tab and reloaded after a change. */
+export function useUnits(onError: (e: unknown) => void): [Unit[] | null, () => Promise<void>] {
+  const [units, reload] = useLoaded(async () => (await ok(api.GET('/api/v1/units'))).items, onError);
   return [units, reload];
 }
 
