@@ -101,6 +101,10 @@ export class EventRelay implements OnApplicationBootstrap, BeforeApplicationShut
   ) {}
 
   register(subscriber: DomainEventSubscriber): void {
+    // The name is what the outbox records as done (relayed_to, stored comma-joined): unique, no comma.
+    if (subscriber.name.includes(',') || this.subscribers.some((s) => s.name === subscriber.name)) {
+      throw new Error(`event subscriber name "${subscriber.name}" must be unique and contain no comma`);
+    }
     this.subscribers.push(subscriber);
   }
 
