@@ -165,7 +165,7 @@ describe('agent console: canned responses, organisation settings and deletes in 
   );
 
   inBrowser(
-    'the organisation is renamed through the settings form (a malformed time zone refused), and the new name is there after a reload',
+    'the organisation is renamed through the settings form (a malformed time zone refused), the new name is there after a reload, and members added meanwhile are offered once the admin view is left',
     async () => {
       browser ??= await launchBrowser();
       const [, page] = await logIn(browser, t.url!, org.admin, DESKTOP);
@@ -207,6 +207,19 @@ describe('agent console: canned responses, organisation settings and deletes in 
       expect(await page.getByTestId('org-form').getByLabel('組織名稱').inputValue()).toBe('八方雲集 中部');
       expect(await page.locator('[data-setting="retentionDays"]').inputValue()).toBe('365');
       await snap(page, 'admin-org');
+
+      // Leaving the admin view reloads the shell's member list: someone added meanwhile is offered for @mention at once.
+      const { conversationId } = await customerSays(t, line, newLineUserId(), '新同事可以幫忙嗎?');
+      await memberWithPermissions(t, org.admin.token, org.units.central, ['inbox.access', 'folder.department'], 'Newcomer Nora');
+      await page.getByTestId('view-inbox').click();
+      await page.locator('[data-folder="unassigned"]').click();
+      await page.locator(`[data-conversation="${conversationId}"]`).click();
+      await shows(page.locator('.messages'), '新同事可以幫忙嗎?');
+      await page.getByRole('tab', { name: '備註' }).click();
+      const box = page.locator('#composer-text');
+      await box.click();
+      await box.pressSequentially('@Newcomer');
+      await shows(page.getByRole('listbox', { name: '可提及的成員' }), 'Newcomer Nora');
     },
     120000,
   );

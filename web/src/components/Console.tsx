@@ -120,10 +120,20 @@ export function Console({ token, onLogout, setLang, setTz }: ConsoleProps) {
       .catch(guard);
   }, [loadMe, loadCounts, loadNotifications, loadMembers, loadList, guard]);
 
+  const loadTimeZone = useCallback(() => ok(api.GET('/api/v1/org')).then((o) => setTz(o.settings.timezone)), [setTz]);
+
   // First load: me, org (time zone), counts, members, notifications.
   useEffect(() => {
-    Promise.all([loadMe(), loadCounts(), loadNotifications(), loadMembers(), ok(api.GET('/api/v1/org')).then((o) => setTz(o.settings.timezone))]).catch(guard);
-  }, [loadMe, loadCounts, loadNotifications, loadMembers, setTz, guard]);
+    Promise.all([loadMe(), loadCounts(), loadNotifications(), loadMembers(), loadTimeZone()]).catch(guard);
+  }, [loadMe, loadCounts, loadNotifications, loadMembers, loadTimeZone, guard]);
+
+  // Leaving the admin view: members added or renamed and a new org time zone show at once in
+  // the pickers, names and times, without a reload.
+  const previousView = useRef(view);
+  useEffect(() => {
+    if (previousView.current === 'admin' && view !== 'admin') Promise.all([loadMembers(), loadTimeZone()]).catch(guard);
+    previousView.current = view;
+  }, [view, loadMembers, loadTimeZone, guard]);
 
   useEffect(() => {
     setItems([]);
