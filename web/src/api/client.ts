@@ -63,3 +63,15 @@ export async function noContent(call: Promise<{ error?: unknown; response: Respo
   const { error, response } = await call;
   if (!response.ok) throw apiError(error, response);
 }
+
+/** Every active member of the org, page by page, up to `max` (names and pickers; read fresh where it matters, e.g. a handover). */
+export async function activeMembers(max: number): Promise<Member[]> {
+  const all: Member[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await ok(api.GET('/api/v1/members', { params: { query: { limit: 100, status: 'active', cursor } } }));
+    all.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor && all.length < max);
+  return all;
+}

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import {
+  activeMembers,
   api,
   ApiError,
   type ConversationSummary,
@@ -101,16 +102,7 @@ export function Console({ token, onLogout, setLang, setTz }: ConsoleProps) {
     setNotifications({ items: page.items, unread: page.unread });
   }, []);
 
-  const loadMembers = useCallback(async () => {
-    const all: Member[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await ok(api.GET('/api/v1/members', { params: { query: { limit: 100, status: 'active', cursor } } }));
-      all.push(...page.items);
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor && all.length < 1000);
-    setMembers(all);
-  }, []);
+  const loadMembers = useCallback(async () => setMembers(await activeMembers(1000)), []);
 
   // After a disconnect the server could not replay (`resync`): everything on screen is read again.
   const refetchAll = useCallback(() => {

@@ -1,21 +1,10 @@
 import { type FormEvent, useEffect, useState } from 'react';
-import { api, type Member, ok, type Schemas, type Unit } from '../../api/client';
+import { activeMembers, api, type Member, ok, type Schemas, type Unit } from '../../api/client';
 import { useI18n } from '../../i18n';
 import { type Role, useSubmit } from './member-forms';
 import { fill } from './members.messages';
 
 export type Deactivation = Schemas['MemberDeactivationDto'] & { handover: Member };
-
-async function activeMembers(): Promise<Member[]> {
-  const all: Member[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await ok(api.GET('/api/v1/members', { params: { query: { limit: 100, status: 'active', cursor } } }));
-    all.push(...page.items);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor && all.length < 2000);
-  return all;
-}
 
 interface Props {
   leaver: Member;
@@ -37,7 +26,7 @@ export function DeactivatePanel({ leaver, units, roles, onError, onDone, onCance
   const [handoverId, setHandoverId] = useState('');
   useEffect(() => {
     const inbox = new Set(roles.filter((r) => r.permissions.includes('inbox.access')).map((r) => r.id));
-    activeMembers()
+    activeMembers(2000)
       .then((all) => setCandidates(all.filter((m) => m.id !== leaver.id && inbox.has(m.roleId))))
       .catch(onError);
   }, [leaver.id, roles, onError]);
